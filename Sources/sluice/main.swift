@@ -1,0 +1,2 @@
+import GPUCore
+print("sluice")
