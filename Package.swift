@@ -44,6 +44,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift),
 
+        .testTarget(name: "GPUCoreTests", dependencies: ["GPUCore"], swiftSettings: strictSwift),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -20,7 +20,7 @@ public final class BufferPool: @unchecked Sendable {
         let minimum = 256
         guard size > minimum else { return minimum }
         let high = Int.bitWidth - (size - 1).leadingZeroBitCount  // 2^high >= size
-        let step = max(minimum, 1 << max(0, high - 3))
+        let step = max(64, 1 << max(0, high - 3))
         return (size + step - 1) / step * step
     }
 

@@ -44,11 +44,8 @@ struct ShaderCompiler: Sendable {
             try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             // Write to a temporary name and rename, so a concurrent reader never sees half a file.
             let temp = file.appendingPathExtension("tmp\(getpid())")
-            if (try? Self.encodeCacheFile(words).write(to: temp)) != nil {
-                _ = try? FileManager.default.replaceItemAt(file, withItemAt: temp)
-                if FileManager.default.fileExists(atPath: temp.path) {
-                    _ = rename(temp.path, file.path)
-                }
+            if (try? Self.encodeCacheFile(words).write(to: temp)) != nil, rename(temp.path, file.path) != 0 {
+                try? FileManager.default.removeItem(at: temp)
             }
         }
         return (words, false)
