@@ -14,7 +14,9 @@ import json
 import random
 import re
 import struct
+import subprocess
 import sys
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -166,6 +168,13 @@ def make_pngs():
     (OUT / "bad_crc.png").write_bytes(bytes(bad_crc))
     expected["errors"]["bad_crc.png"] = "corrupt"
 
+    # A bad CRC in an ancillary chunk is only a libpng warning; the decoder still refuses the file.
+    rgb_png = (OUT / "rgb.png").read_bytes()
+    text = bytearray(png_chunk(b"tEXt", b"Comment\x00hello"))
+    text[-1] ^= 0xFF
+    (OUT / "bad_ancillary_crc.png").write_bytes(rgb_png[:33] + bytes(text) + rgb_png[33:])
+    expected["errors"]["bad_ancillary_crc.png"] = "corrupt"
+
     header = struct.pack(">IIBBBBB", 100000, 100000, 8, 2, 0, 0, 0)
     huge = (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", zlib.compress(b"\x00" * 64))
             + png_chunk(b"IEND", b""))
@@ -202,6 +211,21 @@ def make_jpegs():
     assert b"Adobe" in data, "Pillow writes CMYK JPEGs with an Adobe marker (inverted samples)"
     check_jpeg_with_pillow(data, block_samples(rgb, 16), JPEG_TOLERANCE)
     record("cmyk.jpg", data, "jpeg", rgb, block_samples(rgb, 16), JPEG_TOLERANCE)
+
+    # YCCK (Adobe, inverted) and plain CMYK (no Adobe marker) need libjpeg's own encoder.
+    with tempfile.TemporaryDirectory() as scratch:
+        tool = Path(scratch) / "make_cmyk_jpegs"
+        subprocess.run(["cc", "-O1", "-o", str(tool), str(Path(__file__).with_name("make_cmyk_jpegs.c")), "-ljpeg"],
+                       check=True)
+        subprocess.run([str(tool), str(Path(scratch) / "ycck.jpg"), str(Path(scratch) / "cmyk_plain.jpg")], check=True)
+        for name in ["ycck.jpg", "cmyk_plain.jpg"]:
+            data = (Path(scratch) / name).read_bytes()
+            assert (b"Adobe" in data) == (name == "ycck.jpg")
+            # Pillow (like Chromium) assumes every CMYK JPEG is inverted; without an Adobe marker
+            # the decoder takes the samples as they are, so only the YCCK file can be checked here.
+            if name == "ycck.jpg":
+                check_jpeg_with_pillow(data, block_samples(rgb, 16), JPEG_TOLERANCE)
+            record(name, data, "jpeg", rgb, block_samples(rgb, 16), JPEG_TOLERANCE)
 
     # Orientations: stored pixels are the upright pattern under the inverse transform, so the
     # displayed image is always `pattern`.

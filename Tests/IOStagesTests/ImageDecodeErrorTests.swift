@@ -33,7 +33,7 @@ struct ImageDecodeErrorTests {
     }
 
     static let errorFiles = [
-        "truncated.png", "truncated.jpg", "bad_crc.png", "extraneous.jpg", "huge_header.png", "huge_header.jpg",
+        "truncated.png", "truncated.jpg", "bad_crc.png", "bad_ancillary_crc.png", "extraneous.jpg", "huge_header.png", "huge_header.jpg",
         "garbage.bin", "tiny.gif", "empty.png",
     ]
 

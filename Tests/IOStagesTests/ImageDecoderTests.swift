@@ -10,7 +10,9 @@ struct ImageDecoderTests {
         "grey.png", "grey1.png", "grey16.png", "grey_alpha.png", "rgb.png", "rgba.png", "rgba16.png",
         "palette_trns.png", "interlaced.png",
     ]
-    static let jpegFiles = ["baseline.jpg", "progressive.jpg", "grey.jpg", "cmyk.jpg"]
+    static let jpegFiles = [
+        "baseline.jpg", "progressive.jpg", "grey.jpg", "cmyk.jpg", "ycck.jpg", "cmyk_plain.jpg",
+    ]
     static let orientationFiles = (2...8).map { "orientation_\($0).jpg" }
 
     @Test("PNG conversions decode exactly", arguments: pngFiles)
@@ -22,7 +24,7 @@ struct ImageDecoderTests {
         ImageFixtures.expectSamples(image, match: expected, name: name)
     }
 
-    @Test("JPEG baseline, progressive, grey and Adobe CMYK decode to RGB", arguments: jpegFiles)
+    @Test("JPEG baseline, progressive, grey, CMYK (Adobe-inverted and plain) and YCCK decode to RGB", arguments: jpegFiles)
     func jpegPixels(name: String) throws {
         let expected = try #require(try ImageFixtures.expected().files[name])
         let image = try ImageDecoder().decodeFile(atPath: ImageFixtures.path(name))
@@ -106,5 +108,41 @@ struct ImageDecoderTests {
         #expect(tensor.dataType == .uint8)
         #expect(tensor.dims == [5, 7, 3])
         #expect(tensor.bytes == image.pixels)
+    }
+}
+
+@Suite("Bundled pipeline photographs")
+struct ImagePipelinePhotoTests {
+    struct Photo: Decodable {
+        let width: Int
+        let height: Int
+        let samples: [[Int]]
+    }
+
+    static let names = ["coffee.jpg", "chelsea_cat.jpg", "astronaut.jpg", "rocket.jpg", "camera.jpg"]
+    static let directory = ImageFixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("pipelines/images")
+
+    @Test("Each bundled photo decodes like Pillow decodes it", arguments: names)
+    func photo(name: String) throws {
+        let all = try JSONDecoder().decode(
+            [String: Photo].self,
+            from: Data(contentsOf: ImageFixtures.directory.appendingPathComponent("pipeline_photos.json")))
+        let photo = try #require(all[name])
+        let path = Self.directory.appendingPathComponent(name).path
+        let image = try ImageDecoder().decodeFile(atPath: path)
+        let file = ImageFixtures.Expected.File(format: "jpeg", width: photo.width, height: photo.height,
+                                               tolerance: 2, samples: photo.samples, orientation: nil)
+        ImageFixtures.expectSamples(image, match: file, name: name)
+        #expect(min(image.width, image.height) <= 400)
+    }
+
+    @Test("A 224 target decodes the 451 x 300 cat at half scale")
+    func catAtHalfScale() throws {
+        let path = Self.directory.appendingPathComponent("chelsea_cat.jpg").path
+        let image = try ImageDecoder().decodeFile(atPath: path, targetSize: 150)
+        #expect(image.width == 226 && image.height == 150)
+        let full = try ImageDecoder().decodeFile(atPath: path, targetSize: 224)
+        #expect(full.width == 451 && full.height == 300)
     }
 }
