@@ -72,7 +72,7 @@ static void fill_info(png_structp png, png_infop header, sluice_png_info *info) 
     info->has_transparency_chunk = png_get_valid(png, header, PNG_INFO_tRNS) != 0;
 }
 
-static void expand_to_rgb8(png_structp png, png_infop header, const sluice_png_info *info) {
+static void expand_to_rgb8(png_structp png, const sluice_png_info *info) {
     png_set_expand(png); // palette -> RGB, grey < 8 bits -> 8 bits, tRNS -> alpha channel
     png_set_scale_16(png);
     if (info->color_type == PNG_COLOR_TYPE_GRAY || info->color_type == PNG_COLOR_TYPE_GRAY_ALPHA) {
@@ -81,7 +81,6 @@ static void expand_to_rgb8(png_structp png, png_infop header, const sluice_png_i
     // Alpha is dropped, not composited, as Pillow's convert("RGB") does: results then match the
     // Python reference pipelines that models are usually validated with.
     png_set_strip_alpha(png);
-    (void)header;
 }
 
 // Every libpng call below runs under this setjmp; `png` and `header` are not modified after it.
@@ -108,7 +107,7 @@ static void decode_under_jump(png_source *source, png_structp png, png_infop hea
         record_failure(source, SLUICE_PNG_BUFFER_TOO_SMALL, "the destination buffer is smaller than width * height * 3");
         return;
     }
-    expand_to_rgb8(png, header, info);
+    expand_to_rgb8(png, info);
     int passes = png_set_interlace_handling(png);
     png_read_update_info(png, header);
     if (png_get_rowbytes(png, header) != row_bytes) {
