@@ -69,6 +69,18 @@ struct ImageDecoderTests {
         }
     }
 
+    @Test("Orientation applies to the DCT-scaled pixels", arguments: ["orientation_6.jpg", "orientation_7.jpg"])
+    func orientationAfterScaling(name: String) throws {
+        let expected = try #require(try ImageFixtures.expected().files[name])
+        let image = try ImageDecoder().decodeFile(atPath: ImageFixtures.path(name), targetSize: 16)
+        #expect(image.width == 24 && image.height == 16)
+        // The upright pattern at half size: every expected sample moves to (x / 2, y / 2).
+        let halved = expected.samples.map { [$0[0] / 2, $0[1] / 2] + $0[2...] }
+        let file = ImageFixtures.Expected.File(format: "jpeg", width: 24, height: 16, tolerance: 16, samples: halved,
+                                               orientation: expected.orientation)
+        ImageFixtures.expectSamples(image, match: file, name: name)
+    }
+
     @Test("Scaled JPEG keeps its colours: left half orange, right half blue")
     func scaledColours() throws {
         let image = try ImageDecoder().decodeFile(atPath: ImageFixtures.path("scaling.jpg"), targetSize: 24)
