@@ -28,12 +28,24 @@ let package = Package(
         // C shims: thin, no logic beyond what Swift cannot express (setjmp, macros).
         .systemLibrary(name: "CVulkan", pkgConfig: "vulkan", providers: [.apt(["libvulkan-dev"])]),
         .target(name: "CShaderc", linkerSettings: shadercStaticLibraries),
+        // libpng and libjpeg-turbo from Debian's static archives (-l:file), so a static sluice binary
+        // runs where they are not installed. libpng needs zlib (after it) and libm.
+        .target(
+            name: "CPNG",
+            linkerSettings: [.linkedLibrary(":libpng16.a"), .linkedLibrary(":libz.a"), .linkedLibrary("m")]),
+        .target(name: "CJPEG", linkerSettings: [.linkedLibrary(":libjpeg.a")]),
 
         .target(
             name: "GPUCore",
             dependencies: ["CVulkan", "CShaderc", .product(name: "Logging", package: "swift-log")],
             resources: [.embedInCode("Shaders")],
             swiftSettings: strictSwift),
+
+        .target(
+            name: "IOStages",
+            dependencies: ["GPUCore", "CPNG", "CJPEG", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift),
+        .testTarget(name: "IOStagesTests", dependencies: ["IOStages"], swiftSettings: strictSwift),
 
         .executableTarget(
             name: "sluice",
