@@ -44,6 +44,12 @@ let package = Package(
             ],
             swiftSettings: strictSwift),
 
+        .target(
+            name: "IOStages",
+            dependencies: ["GPUCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift),
+        .testTarget(name: "IOStagesTests", dependencies: ["IOStages"], swiftSettings: strictSwift),
+
     ],
     swiftLanguageModes: [.v6]
 )
