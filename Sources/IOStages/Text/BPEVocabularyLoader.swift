@@ -151,7 +151,7 @@ struct BPEVocabularyLoader {
                 tables.tokenBytes.append(nil)
                 tables.isSpecial.append(false)
                 tables.idForToken[token] = id
-                Logger(label: "sluice.tokenizer").notice(
+                Logger(label: "sluice.tokenizer").debug(
                     "special token is not in the vocabulary; appended with the next free id",
                     metadata: ["token": "\(token)", "id": "\(id)", "vocabulary": "\(vocabularyName)"])
             }

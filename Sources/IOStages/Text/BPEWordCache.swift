@@ -19,7 +19,7 @@ final class BPEWordCache: @unchecked Sendable {  // Sendable: `entries` is only 
     }
 
     func ids(for piece: ArraySlice<UInt8>) -> [Int32]? {
-        let key = PieceKey(piece)
+        let key = PieceKey(bytes: piece)
         lock.lock()
         defer { lock.unlock() }
         return entries[key]
@@ -27,7 +27,8 @@ final class BPEWordCache: @unchecked Sendable {  // Sendable: `entries` is only 
 
     func store(_ ids: [Int32], for piece: ArraySlice<UInt8>) {
         guard piece.count <= Self.maximumPieceLength, capacity > 0 else { return }
-        let key = PieceKey(piece)
+        // A copy, so that the cache does not keep the whole text the piece was cut from alive.
+        let key = PieceKey(bytes: ArraySlice(Array(piece)))
         lock.lock()
         defer { lock.unlock() }
         if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
@@ -41,13 +42,10 @@ final class BPEWordCache: @unchecked Sendable {  // Sendable: `entries` is only 
     }
 }
 
-/// The bytes of a piece, hashed in one call rather than byte by byte.
+/// The bytes of a piece, hashed in one call rather than byte by byte. A lookup uses a slice of the
+/// text being encoded, so it allocates nothing.
 private struct PieceKey: Hashable {
-    let bytes: [UInt8]
-
-    init(_ bytes: ArraySlice<UInt8>) {
-        self.bytes = Array(bytes)
-    }
+    let bytes: ArraySlice<UInt8>
 
     func hash(into hasher: inout Hasher) {
         bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
