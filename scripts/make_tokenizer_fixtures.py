@@ -13,11 +13,12 @@ It trains a small byte-level BPE (vocabulary 2000) with HuggingFace `tokenizers`
 exactly like GPT-2 (byte-level pre-tokeniser with GPT-2's regex, no prefix space), writes
 `vocab.json` and `merges.txt` into Tests/Fixtures/tokenizer/, and records in `cases.json` the
 ids that `tokenizers` itself produces for a set of strings chosen to exercise the
-pre-tokeniser's corner cases. The Swift tokenizer must reproduce these ids exactly.
+pre-tokeniser's corner cases, and for random strings over a pool of tricky scalars. The Swift tokenizer must reproduce these ids exactly.
 """
 
 import json
 import os
+import random
 import subprocess
 import sys
 
@@ -126,6 +127,40 @@ CASES = [
 ]
 
 
+# Scalars at the edges of the pre-tokeniser's classes: every White_Space scalar kind, format
+# characters that are not spaces (ZWSP, BOM, soft hyphen), combining marks, letters and numbers of
+# several categories (Lm, Lt, Lo, Nl, No, astral Nd), emoji parts, and contraction fragments.
+RANDOM_POOL = list(
+    " \t\n\r\x0b\x0c\u00a0\u1680\u2000\u2007\u200a\u2028\u2029\u202f\u205f\u3000\u0085"
+    "\u200b\ufeff\u180e\u00ad\u0600\ue000"
+    "aZ\u00e9'sStrvmld0123456789!?.,-_\"()[]"
+    "\u0301\u0308\u4e16\u3042\u0661\u2167\u00bd\u00b2\u02b0\u01c5\u2160\u3007\u16ee"
+    "\u0e2a\u0e31\u0915\u094d\u200d\ufe0f"
+) + ["\U0001F600", "\U0001F3FD", "\U00010400", "\U0001D7CE", "\U0001F1EB",
+     "'s", "'re", "'ve", "'ll", "'d", "'m", "'t", " '", TRAINED_SPECIAL, ADDED_SPECIAL]
+RANDOM_CASES = 400
+
+
+def random_cases():
+    generator = random.Random(20261203)
+    return ["".join(generator.choice(RANDOM_POOL) for _ in range(generator.randint(1, 16)))
+            for _ in range(RANDOM_CASES)]
+
+
+def compact_json(fixture):
+    """JSON with one case per line: small, and a changed id shows as a one-line diff."""
+    lines = ["{"]
+    for index, (key, value) in enumerate(fixture.items()):
+        comma = "," if index < len(fixture) - 1 else ""
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            items = [json.dumps(item, ensure_ascii=True, separators=(",", ":")) for item in value]
+            lines.append(f" {json.dumps(key)}: [\n  " + ",\n  ".join(items) + f"\n ]{comma}")
+        else:
+            lines.append(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=True)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 def training_text():
     try:
         out = subprocess.run(["bible", "gen1:1-rev22:21"], check=True, capture_output=True, text=True)
@@ -170,6 +205,8 @@ def main():
         assert reloaded.decode(ids, skip_special_tokens=False) == case, case
         cases.append({"text": case, "ids": ids})
 
+    randomised = [{"text": case, "ids": reloaded.encode(case).ids} for case in random_cases()]
+
     fixture = {
         "generator": "scripts/make_tokenizer_fixtures.py",
         "tokenizers_version": __import__("tokenizers").__version__,
@@ -177,11 +214,11 @@ def main():
         "special_tokens": [TRAINED_SPECIAL, ADDED_SPECIAL],
         "special_token_ids": [reloaded.token_to_id(TRAINED_SPECIAL), reloaded.token_to_id(ADDED_SPECIAL)],
         "cases": cases,
+        "random_cases": randomised,
     }
     with open(os.path.join(out_dir, "cases.json"), "w", encoding="utf-8") as f:
-        json.dump(fixture, f, ensure_ascii=True, indent=1)
-        f.write("\n")
-    print(f"{len(cases)} cases, vocabulary {reloaded.get_vocab_size()} -> {out_dir}")
+        f.write(compact_json(fixture))
+    print(f"{len(cases)} cases, {len(randomised)} random cases, vocabulary {reloaded.get_vocab_size()} -> {out_dir}")
 
 
 if __name__ == "__main__":

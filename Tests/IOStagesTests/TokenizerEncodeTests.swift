@@ -13,6 +13,16 @@ import Testing
         }
     }
 
+    @Test func encodeMatchesHuggingFaceTokenizersOnRandomStringsOfTrickyScalars() throws {
+        let expectations = try TokenizerFixtures.expectations()
+        let tokenizer = try TokenizerFixtures.tokenizer()
+        #expect(expectations.randomCases.count >= 400)
+        for fixture in expectations.randomCases {
+            #expect(tokenizer.encode(fixture.text) == fixture.ids, "scalars: \(fixture.text.unicodeScalars.map(\.value))")
+            #expect(try tokenizer.decode(fixture.ids) == fixture.text)
+        }
+    }
+
     @Test func decodeRestoresEveryFixtureString() throws {
         let expectations = try TokenizerFixtures.expectations()
         let tokenizer = try TokenizerFixtures.tokenizer()

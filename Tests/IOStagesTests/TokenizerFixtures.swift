@@ -14,12 +14,16 @@ enum TokenizerFixtures {
     struct Expectations: Decodable, Sendable {
         let specialTokens: [String]
         let specialTokenIds: [Int32]
+        /// Strings chosen to exercise each branch of the pre-tokeniser.
         let cases: [Case]
+        /// Random strings over a pool of scalars at the edges of the pre-tokeniser's classes.
+        let randomCases: [Case]
 
         enum CodingKeys: String, CodingKey {
             case specialTokens = "special_tokens"
             case specialTokenIds = "special_token_ids"
             case cases
+            case randomCases = "random_cases"
         }
     }
 
