@@ -42,7 +42,7 @@ import Testing
         #expect(tokenizer.vocabularySize == 2001)
         #expect(tokenizer.isSpecialToken(0) && tokenizer.isSpecialToken(2000))
         #expect(!tokenizer.isSpecialToken(1) && !tokenizer.isSpecialToken(-1) && !tokenizer.isSpecialToken(2001))
-        #expect(tokenizer.specialTokens.map(\.text) == ["<|endoftext|>", "<|sep|>"])
+        #expect(tokenizer.specialTokens == [.init(text: "<|endoftext|>", id: 0), .init(text: "<|sep|>", id: 2000)])
         #expect(tokenizer.mergeCount == 1999 - 256)
     }
 
@@ -53,6 +53,10 @@ import Testing
         // Without "<|sep|>" in the list, the text is ordinary text.
         #expect(tokenizer.encode("<|sep|>").count > 1)
         #expect(tokenizer.vocabularySize == 2000)
+
+        let custom = try BPETokenizer(directory: TokenizerFixtures.directory, eosToken: "<|sep|>")
+        #expect(custom.eosTokenID == 2000)
+        #expect(custom.specialTokens == [.init(text: "<|endoftext|>", id: 0), .init(text: "<|sep|>", id: 2000)])
     }
 
     @Test func longestSpecialTokenWinsWhereTwoStartTogether() throws {

@@ -10,6 +10,12 @@ import Foundation
 /// The value is immutable apart from its word cache, which is shared by its copies and safe to use
 /// from many threads at once, so one tokenizer can serve every stage of a pipeline.
 public struct BPETokenizer: Sendable {
+    /// A token matched literally in text before pre-tokenisation, with its id.
+    public struct SpecialToken: Sendable, Equatable {
+        public let text: String
+        public let id: Int32
+    }
+
     public static let endOfText = "<|endoftext|>"
     /// How many distinct pieces the word cache keeps before it starts again empty.
     static let cacheCapacity = 65_536
@@ -25,7 +31,7 @@ public struct BPETokenizer: Sendable {
     /// The id of the end-of-text token (`<|endoftext|>` for GPT-2).
     public let eosTokenID: Int32
     /// The special tokens and their ids, in the order they were given.
-    public let specialTokens: [(text: String, id: Int32)]
+    public let specialTokens: [SpecialToken]
     /// One more than the largest id: every valid id is below it.
     public var vocabularySize: Int { tokenBytes.count }
     /// The number of merge rules.
@@ -67,7 +73,7 @@ public struct BPETokenizer: Sendable {
     ) throws(TokenizerError) {
         let loader = BPEVocabularyLoader(vocabularyName: vocabularyName, mergesName: mergesName)
         let tables = try loader.load(
-            vocabularyJSON: vocabularyJSON, merges: merges, specialTokens: specialTokens + [eosToken])
+            vocabularyJSON: vocabularyJSON, merges: merges, specialTokens: specialTokens, eosToken: eosToken)
         tokenBytes = tables.tokenBytes
         isSpecial = tables.isSpecial
         idForToken = tables.idForToken
@@ -76,8 +82,7 @@ public struct BPETokenizer: Sendable {
         self.specialTokens = tables.specialTokens
         specialMatcher = SpecialTokenMatcher(tokens: tables.specialTokens)
         cache = BPEWordCache(capacity: Self.cacheCapacity)
-        // addSpecialTokens gives every listed token an id, appending it when absent.
-        eosTokenID = tables.idForToken[eosToken] ?? -1
+        eosTokenID = tables.eosTokenID
     }
 
     /// The id of a vocabulary string (in the byte-level alphabet, e.g. "Ġthe") or special token.

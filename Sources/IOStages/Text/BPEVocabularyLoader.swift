@@ -13,7 +13,8 @@ struct BPEVocabularyLoader {
         /// The id of the single-byte token of each byte.
         var byteIDs: [Int32]
         var merges: BPEMergeTable
-        var specialTokens: [(text: String, id: Int32)]
+        var specialTokens: [BPETokenizer.SpecialToken]
+        var eosTokenID: Int32
     }
 
     let vocabularyName: String
@@ -32,12 +33,14 @@ struct BPEVocabularyLoader {
         }
     }
 
-    func load(vocabularyJSON: Data, merges: Data, specialTokens: [String]) throws(TokenizerError) -> Tables {
+    /// Loads the vocabulary and merges; `eosToken` becomes special whether or not it is listed.
+    func load(vocabularyJSON: Data, merges: Data, specialTokens: [String], eosToken: String) throws(TokenizerError) -> Tables {
         let vocabulary = try decodeVocabulary(vocabularyJSON)
         var tables = try numberTokens(vocabulary)
         tables.byteIDs = try byteIDs(vocabulary)
         tables.merges = try parseMerges(merges, vocabulary: vocabulary)
-        try addSpecialTokens(specialTokens, to: &tables)
+        for token in specialTokens { _ = try addSpecialToken(token, to: &tables) }
+        tables.eosTokenID = try addSpecialToken(eosToken, to: &tables)
         return tables
     }
 
@@ -90,9 +93,10 @@ struct BPEVocabularyLoader {
             tokenBytes[id] = ByteLevelAlphabet.bytes(ofToken: token) ?? Array(token.utf8)
             idForToken[token] = Int32(id)
         }
+        // load() fills in the byte ids, merges and special tokens.
         return Tables(
             tokenBytes: tokenBytes, isSpecial: [Bool](repeating: false, count: tokenBytes.count),
-            idForToken: idForToken, byteIDs: [], merges: BPEMergeTable(), specialTokens: [])
+            idForToken: idForToken, byteIDs: [], merges: BPEMergeTable(), specialTokens: [], eosTokenID: 0)
     }
 
     private func byteIDs(_ vocabulary: [String: Int]) throws(TokenizerError) -> [Int32] {
@@ -137,27 +141,27 @@ struct BPEVocabularyLoader {
         return table
     }
 
-    /// A special token missing from vocab.json is appended with the next free id, as HuggingFace's
-    /// `add_special_tokens` does; special tokens decode to their literal text.
-    private func addSpecialTokens(_ specialTokens: [String], to tables: inout Tables) throws(TokenizerError) {
-        var seen: Set<String> = []
-        for token in specialTokens where seen.insert(token).inserted {
-            guard !token.isEmpty else { throw .emptySpecialToken }
-            let id: Int32
-            if let existing = tables.idForToken[token] {
-                id = existing
-            } else {
-                id = Int32(tables.tokenBytes.count)
-                tables.tokenBytes.append(nil)
-                tables.isSpecial.append(false)
-                tables.idForToken[token] = id
-                Logger(label: "sluice.tokenizer").debug(
-                    "special token is not in the vocabulary; appended with the next free id",
-                    metadata: ["token": "\(token)", "id": "\(id)", "vocabulary": "\(vocabularyName)"])
-            }
-            tables.tokenBytes[Int(id)] = Array(token.utf8)
-            tables.isSpecial[Int(id)] = true
-            tables.specialTokens.append((token, id))
+    /// Registers a special token and returns its id. A token missing from vocab.json is appended
+    /// with the next free id, as HuggingFace's `add_special_tokens` does; special tokens decode to
+    /// their literal text. Registering a token twice returns the id it already has.
+    private func addSpecialToken(_ token: String, to tables: inout Tables) throws(TokenizerError) -> Int32 {
+        guard !token.isEmpty else { throw .emptySpecialToken }
+        let id: Int32
+        if let existing = tables.idForToken[token] {
+            if tables.isSpecial[Int(existing)] { return existing }
+            id = existing
+        } else {
+            id = Int32(tables.tokenBytes.count)
+            tables.tokenBytes.append(nil)
+            tables.isSpecial.append(false)
+            tables.idForToken[token] = id
+            Logger(label: "sluice.tokenizer").debug(
+                "special token is not in the vocabulary; appended with the next free id",
+                metadata: ["token": "\(token)", "id": "\(id)", "vocabulary": "\(vocabularyName)"])
         }
+        tables.tokenBytes[Int(id)] = Array(token.utf8)
+        tables.isSpecial[Int(id)] = true
+        tables.specialTokens.append(BPETokenizer.SpecialToken(text: token, id: id))
+        return id
     }
 }

@@ -13,7 +13,7 @@ struct SpecialTokenMatcher: Sendable {
     /// For each first byte, the tokens starting with it, longest first.
     private let candidates: [[(bytes: [UInt8], id: Int32)]]
 
-    init(tokens: [(text: String, id: Int32)]) {
+    init(tokens: [BPETokenizer.SpecialToken]) {
         var candidates = [[(bytes: [UInt8], id: Int32)]](repeating: [], count: 256)
         for token in tokens {
             let bytes = Array(token.text.utf8)
