@@ -45,6 +45,8 @@ import Testing
     }
 
     @Test func stressAllocationsLeaveNoLiveBytes() throws {
+        // Its own context: the shared one's counters move with tests running in parallel.
+        let context = try GPUContext(selection: DeviceSelection(enableValidation: true))
         let before = context.stats.snapshot
         for i in 0..<10_000 {
             let buffer = try context.makeBuffer(size: 64 + (i % 17) * 256, label: "stress")
@@ -54,6 +56,7 @@ import Testing
         #expect(after.totalAllocations - before.totalAllocations == 10_000)
         #expect(after.liveBytes == before.liveBytes)
         #expect(after.liveBuffers == before.liveBuffers)
+        #expect(context.validation?.drain() ?? [] == [])
     }
 
     @Test func poolReusesOnlyAfterTheGPUIsDone() throws {

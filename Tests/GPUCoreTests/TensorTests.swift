@@ -30,6 +30,8 @@ import Testing
     }
 
     @Test func ownedTensorReturnsItsBufferOnDispose() async throws {
+        // Its own context: the shared one's counters move with tests running in parallel.
+        let context = try GPUContext(selection: DeviceSelection(enableValidation: true))
         let before = context.stats.snapshot.liveBuffers
         let buffer = try context.makeBuffer(bytes: TestGPU.bytes([7, 8]))
         let tensor = try Tensor.owning(buffer, dataType: .float32, dims: [2])
