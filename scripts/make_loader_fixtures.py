@@ -180,15 +180,15 @@ def deep_nesting() -> None:
         f.write(varint(1 << 3 | 0) + varint(8) + opset + field(7, inner))  # ir_version, graph
 
     # A valid model whose If nodes nest 25 deep: nesting depth 78, over the default limit of 64.
-    def leaf(level: int) -> onnx.GraphProto:
-        return helper.make_graph([helper.make_node("Identity", ["X"], [f"Y{level}"], name=f"leaf{level}")],
-                                 f"leaf{level}", [], [vi(f"Y{level}", TensorProto.FLOAT, [1])])
+    def leaf(output: str) -> onnx.GraphProto:
+        return helper.make_graph([helper.make_node("Identity", ["X"], [output], name=f"leaf_{output}")],
+                                 f"leaf_{output}", [], [vi(output, TensorProto.FLOAT, [1])])
 
-    graph = leaf(0)
+    graph = leaf("Y0")
     for level in range(1, 26):
         # Only then_branch nests; a shared else_branch would double the file at every level.
         node = helper.make_node("If", ["C"], [f"Y{level}"], name=f"if{level}", then_branch=graph,
-                                else_branch=leaf(level))
+                                else_branch=leaf(f"E{level}"))
         graph = helper.make_graph([node], f"level{level}", [], [vi(f"Y{level}", TensorProto.FLOAT, [1])])
     graph.input.extend([vi("X", TensorProto.FLOAT, [1]), vi("C", TensorProto.BOOL, [])])
     save(model(graph), "nested_if_25.onnx")
