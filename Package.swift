@@ -50,6 +50,7 @@ let package = Package(
         .target(
             name: "InferenceStage",
             dependencies: ["GPUCore", "COnnxProto", logging],
+            resources: [.embedInCode("Ops/Shaders")],
             swiftSettings: strictSwift),
         .target(
             name: "IOStages",

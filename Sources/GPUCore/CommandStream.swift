@@ -77,7 +77,7 @@ public final class CommandStream: @unchecked Sendable {
         }
         guard groups.x > 0, groups.y > 0, groups.z > 0 else { return }
         for binding in bindings {
-            guard binding.offset >= 0, binding.offset + (binding.range ?? 0) <= binding.buffer.size else {
+            guard binding.offset >= 0, binding.offset + (binding.range ?? 0) <= binding.buffer.allocation.size else {
                 throw .bufferTooSmall(what: "binding of \(binding.buffer.label) to \(kernel.name)",
                                       needed: binding.offset + (binding.range ?? 0), size: binding.buffer.size)
             }

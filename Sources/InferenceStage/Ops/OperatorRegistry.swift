@@ -1,0 +1,24 @@
+/// Every operator Sluice knows, by (domain, type). This is the only hand-written list: adding an
+/// operator means writing its file and adding its registrations here.
+public enum OperatorRegistry {
+    public static let all: [OperatorRegistration] = {
+        var list: [OperatorRegistration] = []
+        list += UnaryOperator.registrations
+        list += BinaryOperator.registrations
+        return list
+    }()
+
+    private static let byKey: [String: [OperatorRegistration]] = Dictionary(grouping: all) { key($0.domain, $0.opType) }
+
+    static func key(_ domain: String, _ opType: String) -> String { domain == "ai.onnx" ? opType : "\(domain)::\(opType)" }
+
+    /// The registration for `opType` at `opset`, or nil when unknown / outside supported opsets.
+    public static func lookup(_ opType: String, domain: String = "", opset: Int) -> OperatorRegistration? {
+        byKey[key(domain, opType)]?.first { $0.opsets.contains(opset) }
+    }
+
+    /// Registrations for `opType` whatever the opset (to explain an opset mismatch).
+    public static func registrations(for opType: String, domain: String = "") -> [OperatorRegistration] {
+        byKey[key(domain, opType)] ?? []
+    }
+}
