@@ -14,8 +14,12 @@ struct ProtoGraphReader {
         self.maxNodes = maxNodes
     }
 
-    /// `outerScope` holds the values of enclosing graphs that a subgraph may read.
-    mutating func graph(_ proto: Onnx__GraphProto, outerScope: Set<String>) throws(ModelError) -> Graph {
+    /// `outerScope` holds the values of enclosing graphs that a subgraph may read (nil for the
+    /// main graph). Subgraph inputs and outputs may leave their types to inference, as ONNX allows;
+    /// the main graph's must declare them.
+    mutating func graph(_ proto: Onnx__GraphProto, outerScope: Set<String>?) throws(ModelError) -> Graph {
+        let isMain = outerScope == nil
+        let outerScope = outerScope ?? []
         let name = CString.string(proto.name)
         guard proto.n_sparse_initializer == 0 else {
             throw .invalidTensor(tensor: "a sparse initializer of graph '\(name)'", reason: "sparse tensors are not supported")
@@ -30,10 +34,10 @@ struct ProtoGraphReader {
             initializers[tensorName] = try tensors.decode(tensor.pointee, origin: origin)
         }
         let inputs = try CArray.messages(proto.input, proto.n_input).map { (info) throws(ModelError) in
-            try ValueInfoReader.read(info.pointee, graph: name, required: true)
+            try ValueInfoReader.read(info.pointee, graph: name, required: isMain)
         }
         let outputs = try CArray.messages(proto.output, proto.n_output).map { (info) throws(ModelError) in
-            try ValueInfoReader.read(info.pointee, graph: name, required: true)
+            try ValueInfoReader.read(info.pointee, graph: name, required: isMain)
         }
         var valueInfo: [String: ValueInfo] = [:]
         for info in CArray.messages(proto.value_info, proto.n_value_info) {
