@@ -254,6 +254,21 @@ def subgraph() -> None:
                               [vi("Y", TensorProto.FLOAT, [2])])
     save(model(graph), "subgraph_missing_input.onnx")
 
+    # Subgraph outputs may leave their type to inference; the main graph's may not.
+    untyped = helper.make_graph([helper.make_node("Neg", ["X"], ["then_out"], name="then_neg")], "then", [],
+                                [onnx.ValueInfoProto(name="then_out")])
+    node = helper.make_node("If", ["C"], ["Y"], name="branch", then_branch=untyped, else_branch=else_graph)
+    graph = helper.make_graph([node, nodes[1]], "main", [vi("X", TensorProto.FLOAT, [2]), vi("C", TensorProto.BOOL, [])],
+                              [vi("Y", TensorProto.FLOAT, [2])])
+    save(model(graph), "subgraph_untyped_output.onnx")
+    relu = helper.make_node("Relu", ["X"], ["Y"], name="relu")
+    graph = helper.make_graph([relu], "main", [vi("X", TensorProto.FLOAT, [2])], [onnx.ValueInfoProto(name="Y")])
+    save(model(graph), "untyped_graph_output.onnx")
+    relu = helper.make_node("Relu", ["X"], ["Y"], name="relu")
+    shape = ["batch", 3, None]
+    graph = helper.make_graph([relu], "main", [vi("X", TensorProto.FLOAT, shape)], [vi("Y", TensorProto.FLOAT, shape)])
+    save(model(graph), "symbolic_dims.onnx")
+
 
 def tensor_files() -> None:
     directory = os.path.join(ROOT, "tensors")

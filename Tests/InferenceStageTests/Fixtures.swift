@@ -26,3 +26,10 @@ enum Fixtures {
         return url.path
     }
 }
+
+extension Result {
+    var failureValue: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}

@@ -4,8 +4,10 @@
 /// overflow the call stack.
 struct GraphOrdering {
     let graphName: String
-    /// Values available without a producing node: graph inputs, initialisers, outer scopes.
+    /// Values available without a producing node: the graph's inputs and initialisers...
     let available: Set<String>
+    /// ...and the values of enclosing graphs.
+    var outer = ValueScope()
 
     /// `captured[i]` are the outer values node `i`'s subgraphs read; the node depends on their
     /// producers just as on its explicit inputs.
@@ -18,7 +20,7 @@ struct GraphOrdering {
             for input in node.inputs where !input.isEmpty {
                 if let producer = producers[input] {
                     needs.append(producer)
-                } else if !available.contains(input) {
+                } else if !available.contains(input) && !outer.contains(input) {
                     throw .missingInput(node: node.label, input: input, graph: graphName)
                 }
             }
@@ -37,7 +39,7 @@ struct GraphOrdering {
                 if let earlier = producers[output] {
                     throw .duplicateProducer(value: output, producers: [nodes[earlier].label, node.label], graph: graphName)
                 }
-                if available.contains(output) {
+                if available.contains(output) || outer.contains(output) {
                     throw .duplicateProducer(value: output, producers: ["a graph input, initializer or outer value", node.label],
                                              graph: graphName)
                 }

@@ -38,7 +38,7 @@ public enum ModelLoader {
         let external = try baseDirectory.map { (directory) throws(ModelError) in try ExternalDataReader(baseDirectory: directory) }
         var reader = ProtoGraphReader(tensors: TensorProtoDecoder(limits: limits, external: external),
                                       maxNodes: limits.maxGraphNodes)
-        let graph = try reader.graph(graphProto, outerScope: [])
+        let graph = try reader.graph(graphProto, outerScope: nil)
         return OnnxModel(
             irVersion: model.has_ir_version != 0 ? Int(model.ir_version) : 0,
             producerName: CString.string(model.producer_name),

@@ -14,8 +14,12 @@ struct ProtoGraphReader {
         self.maxNodes = maxNodes
     }
 
-    /// `outerScope` holds the values of enclosing graphs that a subgraph may read.
-    mutating func graph(_ proto: Onnx__GraphProto, outerScope: Set<String>) throws(ModelError) -> Graph {
+    /// `outerScope` holds the values of enclosing graphs that a subgraph may read (nil for the
+    /// main graph). Subgraph inputs and outputs may leave their types to inference, as ONNX allows;
+    /// the main graph's must declare them.
+    mutating func graph(_ proto: Onnx__GraphProto, outerScope: ValueScope?) throws(ModelError) -> Graph {
+        let isMain = outerScope == nil
+        let outerScope = outerScope ?? ValueScope()
         let name = CString.string(proto.name)
         guard proto.n_sparse_initializer == 0 else {
             throw .invalidTensor(tensor: "a sparse initializer of graph '\(name)'", reason: "sparse tensors are not supported")
@@ -30,10 +34,10 @@ struct ProtoGraphReader {
             initializers[tensorName] = try tensors.decode(tensor.pointee, origin: origin)
         }
         let inputs = try CArray.messages(proto.input, proto.n_input).map { (info) throws(ModelError) in
-            try ValueInfoReader.read(info.pointee, graph: name, required: true)
+            try ValueInfoReader.read(info.pointee, graph: name, required: isMain)
         }
         let outputs = try CArray.messages(proto.output, proto.n_output).map { (info) throws(ModelError) in
-            try ValueInfoReader.read(info.pointee, graph: name, required: true)
+            try ValueInfoReader.read(info.pointee, graph: name, required: isMain)
         }
         var valueInfo: [String: ValueInfo] = [:]
         for info in CArray.messages(proto.value_info, proto.n_value_info) {
@@ -51,7 +55,7 @@ struct ProtoGraphReader {
             ownValues.formUnion(CArray.values(node.pointee.output, node.pointee.n_output).map(CString.string))
         }
         ownValues.remove("")
-        let visibleToSubgraphs = outerScope.union(ownValues)
+        let visibleToSubgraphs = outerScope.adding(ownValues)
 
         var nodes: [Node] = []
         var captured: [Set<String>] = []
@@ -61,8 +65,8 @@ struct ProtoGraphReader {
             captured.append(Self.capturedValues(of: converted))
             nodes.append(converted)
         }
-        let available = outerScope.union(inputs.map(\.name)).union(initializers.keys)
-        let ordering = GraphOrdering(graphName: name, available: available)
+        let available = Set(inputs.map(\.name)).union(initializers.keys)
+        let ordering = GraphOrdering(graphName: name, available: available, outer: outerScope)
         let sorted = try ordering.sorted(nodes, captured: captured)
         for output in outputs where !ownValues.contains(output.name) && !outerScope.contains(output.name) {
             throw .missingGraphOutput(output: output.name, graph: name)
@@ -71,7 +75,7 @@ struct ProtoGraphReader {
                      initializers: initializers, valueInfo: valueInfo)
     }
 
-    private mutating func node(_ proto: Onnx__NodeProto, scope: Set<String>) throws(ModelError) -> Node {
+    private mutating func node(_ proto: Onnx__NodeProto, scope: ValueScope) throws(ModelError) -> Node {
         var node = Node(
             name: CString.string(proto.name),
             opType: CString.string(proto.op_type),
@@ -88,7 +92,7 @@ struct ProtoGraphReader {
         return node
     }
 
-    private mutating func attribute(_ proto: Onnx__AttributeProto, of node: String, scope: Set<String>) throws(ModelError) -> Attribute {
+    private mutating func attribute(_ proto: Onnx__AttributeProto, of node: String, scope: ValueScope) throws(ModelError) -> Attribute {
         let name = CString.string(proto.name)
         guard CString.string(proto.ref_attr_name).isEmpty else {
             throw .unsupportedAttribute(node: node, attribute: name, reason: "references to function attributes "

@@ -36,7 +36,7 @@ public struct TensorFile: Sendable, Equatable {
         var decoder = TensorProtoDecoder(limits: limits, external: external)
         let name = CString.string(parsed.pointee.name)
         self.name = name
-        self.tensor = try decoder.decode(parsed.pointee, origin: "tensor '\(name)'")
+        self.tensor = try decoder.decode(parsed.pointee, origin: name.isEmpty ? "unnamed tensor" : "tensor '\(name)'")
     }
 
     /// The serialised `TensorProto`: name, data type, dims and `raw_data`.

@@ -1,9 +1,9 @@
 import COnnxProto
 import GPUCore
 
-/// Converts `ValueInfoProto`. Graph inputs and outputs (`required`) must be tensors of a
-/// supported element type; intermediate `value_info` entries are hints, so anything the IR cannot
-/// express there becomes "unknown" instead of an error.
+/// Converts `ValueInfoProto`. The main graph's inputs and outputs (`required`) must be tensors of
+/// a supported element type; other entries are hints, so anything the IR cannot express there
+/// becomes "unknown" (nil) instead of an error.
 enum ValueInfoReader {
     static func read(_ proto: Onnx__ValueInfoProto, graph: String, required: Bool) throws(ModelError) -> ValueInfo {
         let name = CString.string(proto.name)
