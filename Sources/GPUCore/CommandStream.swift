@@ -256,7 +256,7 @@ public final class CommandStream: @unchecked Sendable {
     }
 
     /// Per-dispatch GPU times of the last completed submission (profiling streams only).
-    public func dispatchTimes() throws(GPUError) -> [DispatchTime] {
+    public func dispatchTimes() throws(GPUError) -> [DispatchTiming] {
         guard let timestamps else { return [] }
         try context.timeline.wait(device: context.device, value: lastSubmission, what: "\(label) timestamps")
         return try timestamps.read()

@@ -1,7 +1,7 @@
 import CVulkan
 
 /// GPU time of one recorded dispatch.
-public struct DispatchTime: Sendable, Equatable {
+public struct DispatchTiming: Sendable, Equatable {
     public let label: String
     public let startNanoseconds: Double
     public let durationNanoseconds: Double
@@ -42,7 +42,7 @@ final class TimestampRecorder: @unchecked Sendable {
     /// Queries are reset inside the command buffer itself (see `start`), so replays need nothing here.
     func resetForSubmit() {}
 
-    func read() throws(GPUError) -> [DispatchTime] {
+    func read() throws(GPUError) -> [DispatchTiming] {
         let count = labels.count + 1
         var values = [UInt64](repeating: 0, count: count)
         let result = values.withUnsafeMutableBytes {
@@ -55,7 +55,7 @@ final class TimestampRecorder: @unchecked Sendable {
         return labels.indices.map { i in
             let start = Double(values[i] &- base) * period
             let end = Double(values[i + 1] &- base) * period
-            return DispatchTime(label: labels[i], startNanoseconds: start, durationNanoseconds: max(0, end - start))
+            return DispatchTiming(label: labels[i], startNanoseconds: start, durationNanoseconds: max(0, end - start))
         }
     }
 }
