@@ -55,6 +55,7 @@ let package = Package(
         .target(
             name: "IOStages",
             dependencies: ["GPUCore", "CPNG", "CJPEG", logging],
+            resources: [.embedInCode("Shaders")],
             swiftSettings: strictSwift),
 
         .executableTarget(
