@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "sluice", targets: ["sluice"]),
         .library(name: "GPUCore", targets: ["GPUCore"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,6 +44,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift),
+
+        .target(
+            name: "Pipeline",
+            dependencies: ["GPUCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], swiftSettings: strictSwift),
 
     ],
     swiftLanguageModes: [.v6]
