@@ -41,7 +41,9 @@ public struct StageInput: Sendable {
     }
 }
 
-public enum StageInputError: Error, Equatable, CustomStringConvertible {
+public enum StageInputError: Error, Equatable, CustomStringConvertible, LocalizedError {
+    public var errorDescription: String? { description }
+
     case missingPort(String, available: [String])
     case wrongType(port: String, expected: String, found: String)
 

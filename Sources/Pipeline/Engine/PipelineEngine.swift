@@ -164,7 +164,7 @@ struct SourceFeeder: Sendable {
     }
 
     private func admit(sourceID: String, result: Result<any Sendable, SourceItemFailure>) async throws {
-        let index = counters.list()
+        let index = counters.nextListingIndex()
         if let shard, !shard.contains(sourceID: sourceID) {
             counters.skipByShard()
             progress?.itemSkipped()

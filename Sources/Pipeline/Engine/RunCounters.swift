@@ -6,21 +6,23 @@ final class RunCounters: @unchecked Sendable {
     private var summary = RunSummary()
     private var nextIndex = 0
 
-    /// Counts a listed item and returns its index in the listing.
-    func list() -> Int {
+    /// The next index in the source's listing. The item is counted as listed only once it is
+    /// skipped or admitted, so an item abandoned by cancellation while it waited for room
+    /// does not unbalance the summary.
+    func nextListingIndex() -> Int {
         lock.withLock {
-            summary.listed += 1
             defer { nextIndex += 1 }
             return nextIndex
         }
     }
 
-    func skipByShard() { lock.withLock { summary.skippedByShard += 1 } }
-    func skipByResume() { lock.withLock { summary.skippedByResume += 1 } }
+    func skipByShard() { lock.withLock { summary.listed += 1; summary.skippedByShard += 1 } }
+    func skipByResume() { lock.withLock { summary.listed += 1; summary.skippedByResume += 1 } }
 
     /// Admits an item and returns its sequence number.
     func admit() -> Int {
         lock.withLock {
+            summary.listed += 1
             defer { summary.admitted += 1 }
             summary.maxInFlight = max(summary.maxInFlight, summary.admitted + 1 - summary.results - summary.errors)
             return summary.admitted

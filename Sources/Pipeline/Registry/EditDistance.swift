@@ -17,10 +17,10 @@ public enum EditDistance {
         return previous[b.count]
     }
 
-    /// Candidates within a distance that scales with the name's length (a third of it, at
-    /// least 2), closest first and at most `limit` of them; ties keep the candidates' order.
+    /// Candidates within a distance that scales with the name's length (a quarter of it,
+    /// at least 2; 1 for names of up to 3 letters, where 2 edits reach almost anything), closest first and at most `limit` of them; ties keep the candidates' order.
     public static func nearest(to name: String, in candidates: [String], limit: Int = 3) -> [String] {
-        let threshold = max(2, name.count / 3)
+        let threshold = name.count <= 3 ? 1 : max(2, name.count / 4)
         return candidates
             .map { (candidate: $0, distance: distance(name, $0)) }
             .filter { $0.distance <= threshold && $0.candidate != name }

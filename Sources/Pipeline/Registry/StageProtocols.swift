@@ -41,7 +41,7 @@ public struct NoOptions: StageOptions, Equatable {
 }
 
 /// The static description every stage type shares, whatever its role.
-public protocol StageTypeDescription {
+public protocol StageTypeDescription: SendableMetatype {
     associatedtype Options: StageOptions
     /// The `type` string used in pipeline files, e.g. "image.decode".
     static var typeName: String { get }

@@ -249,12 +249,25 @@ struct PipelineValidator {
         return order
     }
 
-    /// Reports one cycle, walking successors from the first stage (in file order) left in it.
+    /// Reports one cycle. Kahn's leftovers include stages merely downstream of a cycle, so
+    /// those are pruned first (until every stage left has a successor left); then any walk
+    /// along successors must come back to itself.
     private mutating func reportCycle(among remaining: Set<String>, successors: [String: [String]]) {
-        guard let start = stageNames.first(where: remaining.contains) else { return }
+        var onCycle = remaining
+        var pruned = true
+        while pruned {
+            pruned = false
+            for name in onCycle where !(successors[name] ?? []).contains(where: onCycle.contains) {
+                onCycle.remove(name)
+                pruned = true
+            }
+        }
+        guard let start = stageNames.first(where: onCycle.contains) else { return }
         var path = [start]
         var current = start
-        while let next = (successors[current] ?? []).first(where: remaining.contains) {
+        let names = stageNames
+        let fileOrder = { (name: String) in names.firstIndex(of: name) ?? 0 }
+        while let next = (successors[current] ?? []).filter(onCycle.contains).min(by: { fileOrder($0) < fileOrder($1) }) {
             if let loopStart = path.firstIndex(of: next) {
                 let cycle = Array(path[loopStart...]) + [next]
                 let stage = definition.stage(named: next)
