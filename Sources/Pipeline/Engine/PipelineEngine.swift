@@ -55,6 +55,14 @@ public struct PipelineEngine: Sendable {
             throw PipelineError.stageFailed(stage: finalStage.name, message: ErrorMessage.describe(error))
         }
 
+        let logger = options.logger
+        logger.info("starting pipeline", metadata: [
+            "pipeline": .string(pipeline.definition.name ?? pipeline.definition.file?.lastPathComponent ?? "(unnamed)"),
+            "stages": .string(pipeline.stages.map(\.name).joined(separator: " → ")),
+            "shard": .string(options.shard?.description ?? "all"),
+            "alreadyDone": .stringConvertible(alreadyDone.count),
+        ])
+
         // One inbox per processing stage and one for the collector, each finished once by
         // every distinct upstream stage.
         let collectorInbox = BoundedChannel<Delivery>(capacity: options.channelCapacity, producers: sink == nil ? 1 : upstreamCount(of: finalStage.name))
@@ -112,10 +120,14 @@ public struct PipelineEngine: Sendable {
             firstError = firstError ?? PipelineError.stageFailed(stage: finalStage.name, message: ErrorMessage.describe(error))
         }
         options.progress?.finish()
-        if let firstError { throw firstError }
         var summary = counters.snapshot()
         summary.cancelled = wasCancelled
         summary.elapsed = ContinuousClock.now - started
+        if let firstError {
+            logger.error("pipeline stopped", metadata: ["error": .string(ErrorMessage.describe(firstError)), "summary": .string(summary.description)])
+            throw firstError
+        }
+        logger.info("pipeline finished", metadata: ["summary": .string(summary.description)])
         return summary
     }
 
