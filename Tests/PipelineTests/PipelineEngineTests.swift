@@ -229,3 +229,71 @@ final class Counter: @unchecked Sendable {
     func increment() { lock.withLock { count += 1 } }
     var value: Int { lock.withLock { count } }
 }
+
+/// Two outputs per item: exercises `.ports` results and multi-output final stages.
+struct SplitStage: Stage {
+    typealias Options = NoOptions
+    static let typeName = "test.split"
+    static let inputPorts = [PortSpec("in", kind: "number")]
+    static let outputPorts = [PortSpec("square", kind: "number"), PortSpec("double", kind: "number")]
+    init(options: NoOptions, context: StageContext) {}
+    func process(_ batch: [StageInput]) async throws -> [StageResult] {
+        try batch.map { input in
+            let value: Int = try input.value("in")
+            return .ports(["square": value * value, "double": 2 * value])
+        }
+    }
+}
+
+/// Throws for the whole batch: every item of it must become an error record.
+struct ThrowingStage: Stage {
+    typealias Options = NoOptions
+    static let typeName = "test.throwing"
+    static let inputPorts = [PortSpec("in", kind: "number")]
+    static let outputPorts = [PortSpec("out", kind: "number")]
+    init(options: NoOptions, context: StageContext) {}
+    func process(_ batch: [StageInput]) async throws -> [StageResult] { throw SquareFailure(value: batch.count) }
+}
+
+struct MultiPortEngineTests {
+    private var registry: StageRegistry {
+        var registry = testRegistry()
+        registry.register(SplitStage.self)
+        registry.register(ThrowingStage.self)
+        return registry
+    }
+
+    @Test func aFinalStageWithSeveralOutputsRecordsEachPort() async throws {
+        let json = #"{"stages": [{"name": "src", "type": "test.numbers", "options": {"count": 3}}, {"name": "split", "type": "test.split", "inputs": {"in": "src"}}]}"#
+        let outcome = try await InMemoryRunner.run(json: json, registry: registry)
+        let expected: [String: JSONObject] = [
+            "item-0": ["square": 0, "double": 0],
+            "item-1": ["square": 1, "double": 2],
+            "item-2": ["square": 4, "double": 4],
+        ]
+        #expect(outcome.resultsBySource == expected)
+    }
+
+    @Test func namedOutputPortsFeedDifferentInputs() async throws {
+        let json = """
+            {"stages": [
+              {"name": "src", "type": "test.numbers", "options": {"count": 5}},
+              {"name": "split", "type": "test.split", "inputs": {"in": "src"}},
+              {"name": "add", "type": "test.add", "inputs": {"a": "split.square", "b": "split.double"}}
+            ]}
+            """
+        let outcome = try await InMemoryRunner.run(json: json, registry: registry)
+        var expected: [String: JSONObject] = [:]
+        for value in 0..<5 { expected["item-\(value)"] = ["value": .number(Double(value * value + 2 * value))] }
+        #expect(outcome.resultsBySource == expected)
+        #expect(try issues(#"{"stages": [{"name": "src", "type": "test.numbers", "options": {"count": 5}}, {"name": "split", "type": "test.split", "inputs": {"in": "src"}}, {"name": "sq", "type": "test.square", "inputs": {"in": "split"}}]}"#, registry: registry)
+            == [#"stages[2].inputs.in: stage "split" has several outputs (name one: "split.square", "split.double")"#])
+    }
+
+    @Test func aThrowingBatchFailsEachOfItsItems() async throws {
+        let json = #"{"defaults": {"batchSize": 4, "batchTimeoutMs": 1000}, "stages": [{"name": "src", "type": "test.numbers", "options": {"count": 8}}, {"name": "t", "type": "test.throwing", "inputs": {"in": "src"}}]}"#
+        let outcome = try await InMemoryRunner.run(json: json, registry: registry)
+        #expect(outcome.summary.errors == 8)
+        #expect(outcome.records.allSatisfy { $0.outcome == .error(stage: "t", message: "refusing 4") })
+    }
+}
