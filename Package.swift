@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "GPUCore", targets: ["GPUCore"]),
         .library(name: "InferenceStage", targets: ["InferenceStage"]),
         .library(name: "IOStages", targets: ["IOStages"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -58,10 +59,15 @@ let package = Package(
             resources: [.embedInCode("Shaders")],
             swiftSettings: strictSwift),
 
+        .target(
+            name: "Pipeline",
+            dependencies: ["GPUCore", "InferenceStage", "IOStages", logging],
+            swiftSettings: strictSwift),
+
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "GPUCore", "InferenceStage", "IOStages", logging,
+                "GPUCore", "InferenceStage", "IOStages", "Pipeline", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift),
@@ -69,6 +75,7 @@ let package = Package(
         .testTarget(name: "GPUCoreTests", dependencies: ["GPUCore"], swiftSettings: strictSwift),
         .testTarget(name: "InferenceStageTests", dependencies: ["InferenceStage", "GPUCore"], swiftSettings: strictSwift),
         .testTarget(name: "IOStagesTests", dependencies: ["IOStages"], swiftSettings: strictSwift),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], swiftSettings: strictSwift),
     ],
     swiftLanguageModes: [.v6]
 )
