@@ -2,7 +2,7 @@ import GPUCore
 
 /// How images become model input: resize, crop or letterbox, normalise, lay out.
 /// `value = (pixel · inputScale − mean[c]) / std[c]` with pixel in 0...255.
-public struct PreprocessOptions: Sendable, Codable, Equatable {
+public struct PreprocessOptions: Sendable, Equatable {
     public enum Fit: String, Sendable, Codable, CaseIterable {
         /// Resize the shorter side to `resizeShorterSide`, then take the centre `width`×`height`.
         case centerCrop = "center-crop"

@@ -10,9 +10,12 @@ public struct RunOptions: Sendable {
     public var channelCapacity: Int
     public var progress: ProgressReporter?
     public var logger: Logger
+    /// The GPU device the stages share.
+    public var gpu: GPUProvider
 
     public init(shard: Shard? = nil, resume: Bool = false, channelCapacity: Int = 16, progress: ProgressReporter? = nil,
-                logger: Logger = Logger(label: "sluice.pipeline")) {
+                logger: Logger = Logger(label: "sluice.pipeline"), gpu: GPUProvider = GPUProvider()) {
+        self.gpu = gpu
         self.shard = shard
         self.resume = resume
         self.channelCapacity = channelCapacity
@@ -139,7 +142,7 @@ public struct PipelineEngine: Sendable {
         var instances: [String: StageInstance] = [:]
         for stage in pipeline.stages {
             let context = StageContext(stageName: stage.name, paths: pipeline.definition.paths, defaults: pipeline.definition.defaults,
-                                       logger: options.logger)
+                                       logger: options.logger, gpu: options.gpu)
             do {
                 instances[stage.name] = try stage.entry.makeInstance(options: stage.options, context: context)
             } catch {

@@ -1,3 +1,4 @@
+import GPUCore
 import Logging
 
 /// What flows through a port, e.g. "files", "image", "tensor". Validation only checks that
@@ -100,12 +101,16 @@ public struct StageContext: Sendable {
     public let paths: PipelinePaths
     public let defaults: PipelineDefaults
     public let logger: Logger
+    /// The GPU device shared by the run's stages.
+    public let gpu: GPUProvider
 
-    public init(stageName: String, paths: PipelinePaths, defaults: PipelineDefaults = PipelineDefaults(), logger: Logger? = nil) {
+    public init(stageName: String, paths: PipelinePaths, defaults: PipelineDefaults = PipelineDefaults(), logger: Logger? = nil,
+                gpu: GPUProvider = GPUProvider()) {
         self.stageName = stageName
         self.paths = paths
         self.defaults = defaults
         self.logger = logger ?? Logger(label: "sluice.pipeline.\(stageName)")
+        self.gpu = gpu
     }
 }
 
