@@ -58,9 +58,14 @@ public struct ReduceOperator: Operator {
 
     static let numericTypes: [DataType] = [.float32, .float16, .int32, .int64, .uint8, .int8]
 
+    /// Element types `kind` accepts: ReduceMax and ReduceMin also take bool (opset 20).
+    static func types(_ kind: Kind) -> [DataType] {
+        ["ReduceMax", "ReduceMin"].contains(kind.opType) ? numericTypes + [.bool] : numericTypes
+    }
+
     public static var registrations: [OperatorRegistration] {
         kinds.map { kind in
-            OperatorRegistration(kind.opType, opsets: 1...21, types: numericTypes, gpu: .some("float32")) { node, opset in
+            OperatorRegistration(kind.opType, opsets: 1...21, types: types(kind), gpu: .some("float32")) { node, opset in
                 try ReduceOperator(kind: kind, node: node, opset: opset)
             }
         }
@@ -119,7 +124,7 @@ public struct ReduceOperator: Operator {
 
     public func outputSpecs(_ inputs: [PlanInput?]) throws -> [TensorSpec] {
         guard let x = inputs.first ?? nil else { throw OperatorError.missingInput(0) }
-        guard Self.numericTypes.contains(x.spec.dataType) else { throw OperatorError.unsupportedType(input: 0, x.spec.dataType) }
+        guard Self.types(kind).contains(x.spec.dataType) else { throw OperatorError.unsupportedType(input: 0, x.spec.dataType) }
         guard let axes = try reducedAxes(rank: x.spec.rank, axesInput: try axesInput(inputs)) else { return [x.spec] }
         return [TensorSpec(x.spec.dataType, Self.reducedDims(x.spec.dims, axes: axes, keepDims: keepDims))]
     }
