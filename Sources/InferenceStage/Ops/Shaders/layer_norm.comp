@@ -12,7 +12,7 @@ layout(std430, binding = 2) readonly buffer Bias { float biases[]; };
 layout(std430, binding = 3) writeonly buffer Y { float ys[]; };
 layout(push_constant) uniform Params {
     uint rows;
-    uint length;
+    uint rowLength;
     uint scaleCount;
     uint biasCount;
     uint channels;
@@ -37,9 +37,9 @@ void main() {
     // Uniform per workgroup, so no invocation skips the barriers below while others wait.
     if (row >= p.rows) return;
     uint t = gl_LocalInvocationID.x;
-    uint base = row * p.length;
+    uint base = row * p.rowLength;
     float n = 0.0, mean = 0.0, m2 = 0.0;
-    for (uint c = t; c < p.length; c += WG) {
+    for (uint c = t; c < p.rowLength; c += WG) {
         float x = xs[base + c];
         n += 1.0;
         float delta = x - mean;
@@ -60,8 +60,8 @@ void main() {
         barrier();
     }
     float rowMean = sharedMean[0];
-    float invStd = 1.0 / sqrt(sharedM2[0] / float(p.length) + p.epsilon);
-    for (uint c = t; c < p.length; c += WG) {
+    float invStd = 1.0 / sqrt(sharedM2[0] / float(p.rowLength) + p.epsilon);
+    for (uint c = t; c < p.rowLength; c += WG) {
 #ifdef INSTANCE
         uint s = row % p.channels, b = s;
 #else

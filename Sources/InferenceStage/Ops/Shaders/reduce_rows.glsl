@@ -12,8 +12,8 @@ layout(push_constant) uniform Params {
     uint reducedStrides[4];
 } p;
 
-const float NEG_INF = uintBitsToFloat(0xff800000u);
-const float POS_INF = uintBitsToFloat(0x7f800000u);
+#define NEG_INF uintBitsToFloat(0xff800000u)
+#define POS_INF uintBitsToFloat(0x7f800000u)
 
 uint rowOffset(uint row) {
     uint offset = 0u;

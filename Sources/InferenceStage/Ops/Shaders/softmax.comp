@@ -11,14 +11,15 @@ layout(std430, binding = 1) writeonly buffer Y { float ys[]; };
 
 void writeRow(uint base, uint first, uint step, float m, float s) {
 #ifdef LOG
-    float shift = m + log(s);
+    // (x - m) is exact for nearby values; folding m + log(s) first would round it away.
+    float logSum = log(s);
 #else
     float scale = 1.0 / s;
 #endif
     for (uint r = first; r < p.count; r += step) {
         uint i = base + reducedOffset(r);
 #ifdef LOG
-        ys[i] = xs[i] - shift;
+        ys[i] = (xs[i] - m) - logSum;
 #else
         ys[i] = exp(xs[i] - m) * scale;
 #endif
