@@ -77,6 +77,9 @@ public struct ReduceOperator: Operator {
     public let axesFromInput: Bool
     public let attributeAxes: [Int]
     public let noopWithEmptyAxes: Bool
+    /// Merge partials with subgroup arithmetic where the device has it. Tests switch it off to run
+    /// the shared-memory-only path that devices without subgroup arithmetic take.
+    var subgroupsAllowed = true
 
     init(kind: Kind, node: Node, opset: Int) throws {
         self.kind = kind
@@ -177,7 +180,7 @@ public struct ReduceOperator: Operator {
         var defines = ["COMBINE_\(kind.combine)": "", "MAP": kind.map, "FINAL": kind.final,
                        "WG": String(rowPerThread ? 256 : layout.workgroupSize)]
         if rowPerThread { defines["ROW_PER_THREAD"] = "" }
-        if !rowPerThread, encoder.capabilities.subgroupArithmetic, let op = kind.subgroupOp { defines["SUBGROUP_OP"] = op }
+        if !rowPerThread, subgroupsAllowed, encoder.capabilities.subgroupArithmetic, let op = kind.subgroupOp { defines["SUBGROUP_OP"] = op }
         let kernel = try encoder.kernel("reduce.comp", defines, bindings: 2, pushBytes: 80)
         try layout.dispatch(kernel, [x.read, out.write], encoder: encoder, rowPerThread: rowPerThread)
     }
