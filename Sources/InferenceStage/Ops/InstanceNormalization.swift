@@ -19,20 +19,25 @@ public struct InstanceNormalizationOperator: Operator {
         (dims[0] * dims[1], dims.dropFirst(2).reduce(1, *), dims[1])
     }
 
+    /// Checks the three inputs' specs: input (N, C, ...), scale [C], B [C], one float type.
+    func validate(_ x: TensorSpec, _ scale: TensorSpec, _ bias: TensorSpec) throws {
+        guard x.dataType.isFloatingPoint else { throw OperatorError.unsupportedType(input: 0, x.dataType) }
+        guard x.rank >= 2 else { throw OperatorError.invalid("InstanceNormalization needs an input (N, C, ...) of rank ≥ 2, not \(x.dims)") }
+        for (name, input) in [("scale", scale), ("B", bias)] {
+            guard input.dataType == x.dataType else {
+                throw OperatorError.invalid("\(name) is \(input.dataType) but the input is \(x.dataType)")
+            }
+            guard input.dims == [x.dims[1]] else {
+                throw OperatorError.invalid("\(name) has shape \(input.dims); it must be [C] = [\(x.dims[1])] for input \(x.dims)")
+            }
+        }
+    }
+
     public func outputSpecs(_ inputs: [PlanInput?]) throws -> [TensorSpec] {
         guard inputs.count == 3, let x = inputs[0], let scale = inputs[1], let bias = inputs[2] else {
             throw OperatorError.invalid("InstanceNormalization takes three inputs: input, scale and B")
         }
-        guard x.spec.dataType.isFloatingPoint else { throw OperatorError.unsupportedType(input: 0, x.spec.dataType) }
-        guard x.spec.rank >= 2 else { throw OperatorError.invalid("InstanceNormalization needs an input (N, C, ...) of rank ≥ 2, not \(x.spec.dims)") }
-        for (name, input) in [("scale", scale), ("B", bias)] {
-            guard input.spec.dataType == x.spec.dataType else {
-                throw OperatorError.invalid("\(name) is \(input.spec.dataType) but the input is \(x.spec.dataType)")
-            }
-            guard input.spec.dims == [x.spec.dims[1]] else {
-                throw OperatorError.invalid("\(name) has shape \(input.spec.dims); it must be [C] = [\(x.spec.dims[1])] for input \(x.spec.dims)")
-            }
-        }
+        try validate(x.spec, scale.spec, bias.spec)
         return [x.spec]
     }
 
@@ -40,6 +45,7 @@ public struct InstanceNormalizationOperator: Operator {
         guard inputs.count == 3, let x = inputs[0], let scale = inputs[1], let bias = inputs[2] else {
             throw OperatorError.invalid("InstanceNormalization takes three inputs: input, scale and B")
         }
+        try validate(TensorSpec(x.dataType, x.dims), TensorSpec(scale.dataType, scale.dims), TensorSpec(bias.dataType, bias.dims))
         let (rows, length, channels) = layout(x.dims)
         let values = x.floats(), scales = scale.floats(), biases = bias.floats()
         var y = [Float](repeating: 0, count: values.count)

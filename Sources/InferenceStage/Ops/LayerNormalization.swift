@@ -70,6 +70,8 @@ public struct LayerNormalizationOperator: Operator {
         guard inputs.count > 1, let scale = inputs[1] else { throw OperatorError.missingInput(1) }
         let bias = inputs.count > 2 ? inputs[2] : nil
         let shape = try rows(x.dims)
+        try checkBroadcast("Scale", scale.dims, to: shape.rowDims)
+        if let bias { try checkBroadcast("B", bias.dims, to: shape.rowDims) }
         let values = x.floats()
         // Scale and bias per element of a row, broadcast to the row's shape.
         func perColumn(_ t: TensorData) -> [Double] {
