@@ -28,7 +28,8 @@ import Testing
         Case(dims: [2, 300, 70], axes: [0, 2], keepDims: false),
         Case(dims: [2, 10000], axes: [1], keepDims: false),             // long rows
         Case(dims: [5000, 3], axes: [0], keepDims: true),               // long strided rows
-        Case(dims: [4100, 8], axes: [0], keepDims: false),              // one invocation per row, coalesced
+        Case(dims: [40, 4100], axes: [0], keepDims: false),             // one invocation per row, coalesced
+        Case(dims: [4100, 8], axes: [1], keepDims: true),               // one invocation per short row
         Case(dims: [0, 4], axes: [1], keepDims: true),                  // zero rows
         Case(dims: [3, 0, 2], axes: [1], keepDims: false),              // empty reductions
     ]

@@ -32,6 +32,16 @@ import Testing
         #expect(layout.reducedOffsets()[6] == 30)
     }
 
+    /// The shapes the operator tests use reach each kernel variant.
+    @Test func variantChoice() {
+        #expect(ReductionLayout(dims: [4100, 8], axes: [1]).prefersRowPerThread)      // short rows
+        #expect(ReductionLayout(dims: [40, 4100], axes: [0]).prefersRowPerThread)     // neighbouring rows
+        #expect(!ReductionLayout(dims: [5000, 3], axes: [0]).prefersRowPerThread)     // few long strided rows
+        #expect(!ReductionLayout(dims: [2, 10000], axes: [1]).prefersRowPerThread)
+        #expect(ReductionLayout(dims: [9, 50], axes: [1]).workgroupSize == 64)
+        #expect(ReductionLayout(dims: [2, 10000], axes: [1]).workgroupSize == 256)
+    }
+
     @Test func tooManyInterleavedGroupsDeclineTheGPU() throws {
         let dims = [Int](repeating: 2, count: 10)
         let layout = ReductionLayout(dims: dims, axes: [0, 2, 4, 6, 8])
