@@ -8,6 +8,10 @@ public enum OpShaders {
         "strided_copy.comp": PackageResources.strided_copy_comp,
         "unary.comp": PackageResources.unary_comp,
         "binary.comp": PackageResources.binary_comp,
+        "reduce_rows.glsl": PackageResources.reduce_rows_glsl,
+        "reduce.comp": PackageResources.reduce_comp,
+        "softmax.comp": PackageResources.softmax_comp,
+        "layer_norm.comp": PackageResources.layer_norm_comp,
     ]
 
     private static let cache = Locked<[String: ShaderSource]>([:])

@@ -5,6 +5,11 @@ public enum OperatorRegistry {
         var list: [OperatorRegistration] = []
         list += UnaryOperator.registrations
         list += BinaryOperator.registrations
+        list += ReduceOperator.registrations
+        list += ArgReduceOperator.registrations
+        list += SoftmaxOperator.registrations
+        list += LayerNormalizationOperator.registrations
+        list += InstanceNormalizationOperator.registrations
         return list
     }()
 
