@@ -8,6 +8,12 @@ public enum OpShaders {
         "strided_copy.comp": PackageResources.strided_copy_comp,
         "unary.comp": PackageResources.unary_comp,
         "binary.comp": PackageResources.binary_comp,
+        "gemm_common.glsl": PackageResources.gemm_common_glsl,
+        "matmul.comp": PackageResources.matmul_comp,
+        "gemv.comp": PackageResources.gemv_comp,
+        "pool.comp": PackageResources.pool_comp,
+        "global_pool.comp": PackageResources.global_pool_comp,
+        "lrn.comp": PackageResources.lrn_comp,
     ]
 
     private static let cache = Locked<[String: ShaderSource]>([:])

@@ -5,6 +5,10 @@ public enum OperatorRegistry {
         var list: [OperatorRegistration] = []
         list += UnaryOperator.registrations
         list += BinaryOperator.registrations
+        list += MatMulOperator.registrations
+        list += GemmOperator.registrations
+        list += PoolOperator.registrations
+        list += LRNOperator.registrations
         return list
     }()
 
