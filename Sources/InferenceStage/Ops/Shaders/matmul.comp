@@ -3,6 +3,7 @@
 // tile, each invocation THREAD_M × THREAD_N of it (rows/columns interleaved by the workgroup size
 // so neighbouring invocations write neighbouring columns). K advances TILE_K at a time through
 // staged tiles of A and B; edges are zero-filled, so any M, N, K works. Batch = gl_WorkGroupID.z.
+#extension GL_EXT_control_flow_attributes : enable
 #include "math.glsl"
 
 #ifndef TILE_M
@@ -15,7 +16,7 @@
 #define TILE_K 16
 #endif
 #ifndef THREAD_M
-#define THREAD_M 4
+#define THREAD_M 8
 #endif
 #ifndef THREAD_N
 #define THREAD_N 4
@@ -38,8 +39,8 @@ void main() {
     uint row0 = gl_WorkGroupID.y * TILE_M, col0 = gl_WorkGroupID.x * TILE_N;
 
     float acc[THREAD_M][THREAD_N];
-    for (int i = 0; i < THREAD_M; ++i)
-        for (int j = 0; j < THREAD_N; ++j) acc[i][j] = 0.0;
+    [[unroll]] for (int i = 0; i < THREAD_M; ++i)
+        [[unroll]] for (int j = 0; j < THREAD_N; ++j) acc[i][j] = 0.0;
 
     for (uint k0 = 0u; k0 < p.K; k0 += TILE_K) {
         // Consecutive invocations take consecutive k of A (coalesced for row-major A) and
@@ -58,18 +59,18 @@ void main() {
         for (uint kk = 0u; kk < TILE_K; ++kk) {
             float a[THREAD_M];
             float b[THREAD_N];
-            for (int i = 0; i < THREAD_M; ++i) a[i] = tileA[kk][ty + uint(i) * GROUP_Y];
-            for (int j = 0; j < THREAD_N; ++j) b[j] = tileB[kk][tx + uint(j) * GROUP_X];
-            for (int i = 0; i < THREAD_M; ++i)
-                for (int j = 0; j < THREAD_N; ++j) acc[i][j] = fma(a[i], b[j], acc[i][j]);
+            [[unroll]] for (int i = 0; i < THREAD_M; ++i) a[i] = tileA[kk][ty + uint(i) * GROUP_Y];
+            [[unroll]] for (int j = 0; j < THREAD_N; ++j) b[j] = tileB[kk][tx + uint(j) * GROUP_X];
+            [[unroll]] for (int i = 0; i < THREAD_M; ++i)
+                [[unroll]] for (int j = 0; j < THREAD_N; ++j) acc[i][j] = fma(a[i], b[j], acc[i][j]);
         }
         barrier();
     }
 
-    for (int i = 0; i < THREAD_M; ++i) {
+    [[unroll]] for (int i = 0; i < THREAD_M; ++i) {
         uint row = row0 + ty + uint(i) * GROUP_Y;
         if (row >= p.M) continue;
-        for (int j = 0; j < THREAD_N; ++j) {
+        [[unroll]] for (int j = 0; j < THREAD_N; ++j) {
             uint col = col0 + tx + uint(j) * GROUP_X;
             if (col < p.N) storeOutput(o, row, col, acc[i][j]);
         }
