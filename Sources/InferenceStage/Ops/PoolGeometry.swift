@@ -18,10 +18,10 @@ struct PoolGeometry: Sendable, Equatable {
         var autoPad: String
         var ceilMode: Bool
 
-        init(node: Node, dilationsAllowed: Bool) throws {
+        init(node: Node) throws {
             kernel = try node.ints("kernel_shape")
             strides = node.hasAttribute("strides") ? try node.ints("strides") : nil
-            dilations = dilationsAllowed && node.hasAttribute("dilations") ? try node.ints("dilations") : nil
+            dilations = node.hasAttribute("dilations") ? try node.ints("dilations") : nil
             pads = node.hasAttribute("pads") ? try node.ints("pads") : nil
             autoPad = try node.string("auto_pad", default: "NOTSET")
             ceilMode = try node.int("ceil_mode", default: 0) != 0

@@ -19,7 +19,7 @@ public struct PoolOperator: Operator {
 
     init(kind: Kind, node: Node, opset: Int) throws {
         self.kind = kind
-        attributes = kind.isGlobal ? nil : try PoolGeometry.Attributes(node: node, dilationsAllowed: kind == .max || opset >= 19)
+        attributes = kind.isGlobal ? nil : try PoolGeometry.Attributes(node: node)
         countIncludePad = try node.int("count_include_pad", default: 0) != 0
         wantsIndices = kind == .max && node.outputs.count > 1 && !node.outputs[1].isEmpty
         if kind == .max {
