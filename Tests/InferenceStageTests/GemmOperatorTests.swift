@@ -20,6 +20,7 @@ import Testing
         Case(a: [1, 77], b: [77, 129], c: [], alpha: 2),
         Case(a: [300, 1], b: [300, 17], c: [1], transA: 1),
         Case(a: [0, 3], b: [3, 4], c: [4]),
+        Case(a: [40, 70], b: [1, 40], c: [70, 1], transA: 1, transB: 1, alpha: 0.5, beta: -1),
         Case(a: [2, 0], b: [0, 4], c: [2, 4], beta: 3),
         Case(a: [257, 300], b: [300, 129], c: [1, 129]),
     ]

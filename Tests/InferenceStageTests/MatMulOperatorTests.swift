@@ -5,10 +5,12 @@ import Testing
 
 @Suite struct MatMulOperatorTests {
     /// Shapes around the GPU tile (64×64, K step 16): 1, odd, not multiples, zero-sized, 1-D
-    /// operands, batched with broadcast batch dims, and M == 1 (the GEMV path).
+    /// operands, batched with broadcast batch dims (some merged to fit the kernel's 4), and
+    /// M == 1 or N == 1 (the GEMV path).
     static let shapes: [([Int], [Int])] = [
         ([1, 1], [1, 1]), ([3, 5], [5, 7]), ([65, 17], [17, 63]), ([1, 300], [300, 129]), ([1, 40], [40, 1]),
         ([0, 4], [4, 3]), ([3, 0], [0, 5]), ([2, 3], [3, 0]), ([7], [7, 5]), ([2, 6, 7], [7]), ([9], [9]),
+        ([300, 129], [129, 1]), ([2, 2, 2, 2, 2, 3, 4], [4, 5]), ([2, 1, 3, 1, 2, 5], [3, 1, 2, 5, 6]),
         ([2, 1, 33, 20], [3, 20, 18]), ([4, 1, 1, 20], [1, 5, 20, 3]), ([2, 3, 1, 70], [70, 65]), ([5, 1, 8], [5, 8, 66]),
     ]
 
@@ -16,6 +18,19 @@ import Testing
     func gpuMatchesCPU(shapes: ([Int], [Int])) throws {
         var random = TestRandom(seed: UInt64(shapes.0.reduce(1, *) * 31 + shapes.1.reduce(1, *)))
         try OperatorHarness.check("MatMul", inputs: [random.floats(shapes.0), random.floats(shapes.1)], rtol: 1e-4, atol: 1e-4)
+    }
+
+    @Test func kernelProblemSwapsColumnResultsAndMergesBatchDims() throws {
+        let op = MatMulOperator()
+        let (column, _) = try op.problem([4, 7, 3], [3, 1], biasDims: nil)
+        let swapped = column.forKernels
+        #expect(swapped.m == 1 && swapped.n == 7 && swapped.usesGEMV && swapped.bKContiguous)
+        #expect(swapped.batchDims == [4] && swapped.aBatchStrides == [0] && swapped.bBatchStrides == [21])
+        let (deep, _) = try op.problem([2, 3, 1, 5, 6, 2, 3], [3, 4], biasDims: nil)
+        #expect(deep.batchDims.count == 5)
+        #expect(deep.forKernels.batchDims == [180] && deep.forKernels.aBatchStrides == [6])
+        let (mixed, _) = try op.problem([2, 1, 3, 2, 2], [2, 5, 1, 2, 2], biasDims: nil)
+        #expect(mixed.forKernels.batchDims == [2, 5, 3])
     }
 
     @Test func largeProductMatchesCPU() throws {

@@ -6,7 +6,7 @@ import GPUCore
 extension GemmProblem {
     /// The most batch dims the kernels decompose (push-constant room).
     static let maxBatchRank = 4
-    /// Output tile of one `matmul.comp` workgroup; must match the shader's TILE_M / TILE_N.
+    /// Output tile of one `matmul.comp` workgroup (passed to the shader as TILE_M / TILE_N).
     static let tileM = 64, tileN = 64
     /// Columns per `gemv.comp` workgroup: few columns with K split wide when B's K is contiguous
     /// (reads along K coalesce), many columns otherwise (reads along N coalesce).
@@ -14,6 +14,41 @@ extension GemmProblem {
     static let gemvNContiguous = (columns: 32, kSplit: 8)
 
     var usesGEMV: Bool { m == 1 }
+
+    /// The same product as the kernels run it: a column result (N == 1) becomes a row result by
+    /// swapping the operands' roles (out[m] = Σ B[k]·A[m, k]; the output layout is identical), so
+    /// it takes the GEMV path too; batch dims of size 1 are dropped and batch dims that every
+    /// operand walks contiguously are merged, so fewer push-constant slots are needed.
+    var forKernels: GemmProblem {
+        var p = self
+        if n == 1 && m > 1 {
+            p.m = 1; p.n = m
+            (p.aRow, p.aCol, p.bRow, p.bCol) = (0, bRow, aCol, aRow)
+            (p.aBatchStrides, p.bBatchStrides) = (bBatchStrides, aBatchStrides)
+            if let biasRow { (p.biasRow, p.biasCol) = (0, biasRow) }
+        }
+        p.mergeBatchDims()
+        return p
+    }
+
+    private mutating func mergeBatchDims() {
+        var dims: [Int] = [], strides: [[Int]] = [[], [], []]
+        let operands = [aBatchStrides, bBatchStrides, hasBias ? biasBatchStrides : batchDims.map { _ in 0 }]
+        for d in batchDims.indices where batchDims[d] != 1 {
+            // Axis d continues the previous kept axis when each operand's stride there is this
+            // axis's stride times its size (0 stays 0 for broadcast operands).
+            if let last = dims.indices.last, operands.indices.allSatisfy({ strides[$0][last] == operands[$0][d] * batchDims[d] }) {
+                dims[last] *= batchDims[d]
+                for o in operands.indices { strides[o][last] = operands[o][d] }
+            } else {
+                dims.append(batchDims[d])
+                for o in operands.indices { strides[o].append(operands[o][d]) }
+            }
+        }
+        batchDims = dims
+        (aBatchStrides, bBatchStrides, biasBatchStrides) = (strides[0], strides[1], strides[2])
+    }
+
     /// B's K axis is contiguous in memory (Gemm with transB, a 1-D B).
     var bKContiguous: Bool { bRow == 1 && k > 1 }
 
@@ -27,6 +62,12 @@ extension GemmProblem {
 
     /// Why the kernels cannot run this problem, or nil.
     func gpuUnsupportedReason(sizes: [Int], device: DeviceCapabilities) -> String? {
+        let kernelProblem = forKernels
+        if kernelProblem.batchDims.count > Self.maxBatchRank { return "more than \(Self.maxBatchRank) batch dims after merging contiguous ones" }
+        return kernelProblem.kernelLimitReason(sizes: sizes, device: device)
+    }
+
+    private func kernelLimitReason(sizes: [Int], device: DeviceCapabilities) -> String? {
         if batchDims.count > Self.maxBatchRank { return "more than \(Self.maxBatchRank) batch dims" }
         if sizes.contains(where: { $0 > Int(UInt32.max) }) { return "tensor too large for 32-bit GPU indexing" }
         let g = groups
@@ -38,6 +79,14 @@ extension GemmProblem {
 
     func encode(_ encoder: KernelEncoder, a: GPUValue, b: GPUValue, bias: GPUValue?, output: GPUValue) throws {
         guard outputCount > 0 else { return }
+        let p = forKernels
+        guard p.batchDims.count <= Self.maxBatchRank else { throw OperatorError.invalid("more than \(Self.maxBatchRank) batch dims for the GPU") }
+        // A swapped problem reads B as its A operand.
+        let swapped = p.m != m
+        try p.encodeKernel(encoder, a: swapped ? b : a, b: swapped ? a : b, bias: bias, output: output)
+    }
+
+    private func encodeKernel(_ encoder: KernelEncoder, a: GPUValue, b: GPUValue, bias: GPUValue?, output: GPUValue) throws {
         var defines = ["ACTIVATION": activation.glslFunction]
         if hasBias { defines["HAS_BIAS"] = "" }
         let shader: String
@@ -49,6 +98,8 @@ extension GemmProblem {
             if bKContiguous { defines["K_CONTIGUOUS"] = "" }
         } else {
             shader = "matmul.comp"
+            defines["TILE_M"] = String(Self.tileM)
+            defines["TILE_N"] = String(Self.tileN)
         }
         let kernel = try encoder.kernel(shader, defines, bindings: hasBias ? 4 : 3, pushBytes: 112)
         var bindings = [a.read, b.read, output.write]
