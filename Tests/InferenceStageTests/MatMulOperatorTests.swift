@@ -33,6 +33,35 @@ import Testing
         #expect(mixed.forKernels.batchDims == [2, 5, 3])
     }
 
+    /// Runs one `GemmProblem` with a chosen `matmul.comp` variant, whatever the device prefers.
+    struct KernelVariant: Operator {
+        let problem: GemmProblem
+        let threadColumns: Int
+        func outputSpecs(_ inputs: [PlanInput?]) throws -> [TensorSpec] { [TensorSpec(.float32, [problem.m, problem.n])] }
+        func computeCPU(_ inputs: [TensorData?], outputs: [TensorSpec]) throws -> [TensorData] {
+            guard let a = inputs[0], let b = inputs[1] else { throw OperatorError.missingInput(0) }
+            return [try problem.compute(a: a, b: b, bias: inputs[2], dims: outputs[0].dims)]
+        }
+        func encodeGPU(_ encoder: KernelEncoder, inputs: [GPUValue?], outputs: [GPUValue], constants: [TensorData?]) throws {
+            guard let a = inputs[0], let b = inputs[1] else { throw OperatorError.missingInput(0) }
+            try problem.encode(encoder, a: a, b: b, bias: inputs[2], output: outputs[0], threadColumns: threadColumns)
+        }
+    }
+
+    @Test(arguments: [4, 8])
+    func bothThreadTileVariantsMatchCPU(threadColumns: Int) throws {
+        var random = TestRandom(seed: UInt64(threadColumns))
+        let (m, n, k) = (97, 130, 45)
+        var problem = GemmProblem(m: m, n: n, k: k, aRow: 1, aCol: m, bRow: n, bCol: 1, alpha: 0.5, beta: 2, activation: .relu)
+        (problem.biasRow, problem.biasCol) = (0, 1)
+        let inputs = [random.floats([k, m]), random.floats([k, n]), random.floats([n])]
+        let op = KernelVariant(problem: problem, threadColumns: threadColumns)
+        let specs = try op.outputSpecs([])
+        let cpu = try op.computeCPU(inputs, outputs: specs)[0]
+        let gpu = try OperatorHarness.runGPU(op, inputs: inputs, specs: specs, constants: [nil, nil, nil])[0]
+        OperatorHarness.expectClose(gpu, cpu, rtol: 1e-4, atol: 1e-4, what: "THREAD_N \(threadColumns)")
+    }
+
     @Test func largeProductMatchesCPU() throws {
         var random = TestRandom(seed: 257)
         let outcome = try OperatorHarness.check("MatMul", inputs: [random.floats([257, 300]), random.floats([300, 129])], rtol: 1e-4, atol: 1e-3)

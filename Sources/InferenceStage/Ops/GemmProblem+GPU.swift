@@ -68,7 +68,6 @@ extension GemmProblem {
     }
 
     private func kernelLimitReason(sizes: [Int], device: DeviceCapabilities) -> String? {
-        if batchDims.count > Self.maxBatchRank { return "more than \(Self.maxBatchRank) batch dims" }
         if sizes.contains(where: { $0 > Int(UInt32.max) }) { return "tensor too large for 32-bit GPU indexing" }
         let g = groups
         for (axis, count) in [g.x, g.y, g.z].enumerated() where count > device.maxWorkgroupCount[axis] {
@@ -77,16 +76,18 @@ extension GemmProblem {
         return nil
     }
 
-    func encode(_ encoder: KernelEncoder, a: GPUValue, b: GPUValue, bias: GPUValue?, output: GPUValue) throws {
+    /// Records the product. `threadColumns` overrides the per-invocation columns of `matmul.comp`
+    /// (4 or 8; chosen from the device when nil) so tests can run both variants on one device.
+    func encode(_ encoder: KernelEncoder, a: GPUValue, b: GPUValue, bias: GPUValue?, output: GPUValue, threadColumns: Int? = nil) throws {
         guard outputCount > 0 else { return }
         let p = forKernels
         guard p.batchDims.count <= Self.maxBatchRank else { throw OperatorError.invalid("more than \(Self.maxBatchRank) batch dims for the GPU") }
         // A swapped problem reads B as its A operand.
         let swapped = p.m != m
-        try p.encodeKernel(encoder, a: swapped ? b : a, b: swapped ? a : b, bias: bias, output: output)
+        try p.encodeKernel(encoder, a: swapped ? b : a, b: swapped ? a : b, bias: bias, output: output, threadColumns: threadColumns)
     }
 
-    private func encodeKernel(_ encoder: KernelEncoder, a: GPUValue, b: GPUValue, bias: GPUValue?, output: GPUValue) throws {
+    private func encodeKernel(_ encoder: KernelEncoder, a: GPUValue, b: GPUValue, bias: GPUValue?, output: GPUValue, threadColumns: Int?) throws {
         var defines = ["ACTIVATION": activation.glslFunction]
         if hasBias { defines["HAS_BIAS"] = "" }
         let shader: String
@@ -100,6 +101,10 @@ extension GemmProblem {
             shader = "matmul.comp"
             defines["TILE_M"] = String(Self.tileM)
             defines["TILE_N"] = String(Self.tileN)
+            // CPU implementations (lavapipe) run a workgroup's invocations as SIMD loops, so fewer
+            // invocations with more outputs each cost less there; GPUs want the occupancy of 8×4.
+            defines["THREAD_M"] = "8"
+            defines["THREAD_N"] = String(threadColumns ?? (encoder.capabilities.kind == .cpu ? 8 : 4))
         }
         let kernel = try encoder.kernel(shader, defines, bindings: hasBias ? 4 : 3, pushBytes: 112)
         var bindings = [a.read, b.read, output.write]
