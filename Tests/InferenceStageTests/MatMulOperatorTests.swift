@@ -62,6 +62,13 @@ import Testing
         OperatorHarness.expectClose(gpu, cpu, rtol: 1e-4, atol: 1e-4, what: "THREAD_N \(threadColumns)")
     }
 
+    @Test func batchesBeyondTheWorkgroupLimitRunInChunks() throws {
+        let batch = OperatorHarness.context.capabilities.maxWorkgroupCount[2] + 3
+        var random = TestRandom(seed: 70)
+        let outcome = try OperatorHarness.check("MatMul", inputs: [random.floats([batch, 1, 2]), random.floats([batch, 2, 1])])
+        #expect(outcome.gpu?[0].dims == [batch, 1, 1])
+    }
+
     @Test func largeProductMatchesCPU() throws {
         var random = TestRandom(seed: 257)
         let outcome = try OperatorHarness.check("MatMul", inputs: [random.floats([257, 300]), random.floats([300, 129])], rtol: 1e-4, atol: 1e-3)

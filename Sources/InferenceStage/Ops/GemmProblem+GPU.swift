@@ -70,7 +70,8 @@ extension GemmProblem {
     private func kernelLimitReason(sizes: [Int], device: DeviceCapabilities) -> String? {
         if sizes.contains(where: { $0 > Int(UInt32.max) }) { return "tensor too large for 32-bit GPU indexing" }
         let g = groups
-        for (axis, count) in [g.x, g.y, g.z].enumerated() where count > device.maxWorkgroupCount[axis] {
+        // Batches beyond the z limit are dispatched in chunks.
+        for (axis, count) in [g.x, g.y].enumerated() where count > device.maxWorkgroupCount[axis] {
             return "needs \(count) workgroups along axis \(axis), device allows \(device.maxWorkgroupCount[axis])"
         }
         return nil
@@ -106,21 +107,25 @@ extension GemmProblem {
             defines["THREAD_M"] = "8"
             defines["THREAD_N"] = String(threadColumns ?? (encoder.capabilities.kind == .cpu ? 8 : 4))
         }
-        let kernel = try encoder.kernel(shader, defines, bindings: hasBias ? 4 : 3, pushBytes: 112)
+        let kernel = try encoder.kernel(shader, defines, bindings: hasBias ? 4 : 3, pushBytes: 116)
         var bindings = [a.read, b.read, output.write]
         if let bias { bindings.append(bias.read) }
-        try encoder.dispatch(kernel, bindings, push: pushConstants(), groups: groups)
+        let g = groups
+        let chunk = max(1, encoder.capabilities.maxWorkgroupCount[2])
+        for first in stride(from: 0, to: g.z, by: chunk) {
+            try encoder.dispatch(kernel, bindings, push: pushConstants(firstBatch: first), groups: (g.x, g.y, min(chunk, g.z - first)))
+        }
     }
 
     /// Layout of both shaders' `Params` block.
-    func pushConstants() -> PushConstants {
+    func pushConstants(firstBatch: Int) -> PushConstants {
         var push = PushConstants()
         push.append(m); push.append(n); push.append(k); push.append(batchDims.count)
         for array in [batchDims, aBatchStrides, bBatchStrides, hasBias ? biasBatchStrides : []] {
             for i in 0..<Self.maxBatchRank { push.append(i < array.count ? array[i] : 0) }
         }
         for value in [aRow, aCol, bRow, bCol, biasRow ?? 0, biasCol] { push.append(value) }
-        push.append(alpha); push.append(beta)
+        push.append(alpha); push.append(beta); push.append(firstBatch)
         return push
     }
 }

@@ -16,6 +16,7 @@ layout(push_constant) uniform Params {
     uint biasBatch[4];
     uint aRow, aCol, bRow, bCol, biasRow, biasCol;
     float alpha, beta;
+    uint firstBatch;  // batch of gl_WorkGroupID.z == 0 (batches past the z limit run in chunks)
 } p;
 
 float sluice_identity(float v) { return v; }
@@ -26,7 +27,8 @@ float sluice_relu(float v) { return max(v, 0.0); }
 
 struct BatchOffsets { uint a; uint b; uint bias; uint out_; };
 
-BatchOffsets batchOffsets(uint batch) {
+BatchOffsets batchOffsets(uint workgroupZ) {
+    uint batch = p.firstBatch + workgroupZ;
     BatchOffsets o;
     o.a = 0u; o.b = 0u; o.bias = 0u;
     o.out_ = batch * p.M * p.N;
