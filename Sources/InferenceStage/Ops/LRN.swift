@@ -45,6 +45,7 @@ public struct LRNOperator: Operator {
 
     public func computeCPU(_ inputs: [TensorData?], outputs: [TensorSpec]) throws -> [TensorData] {
         guard let x = inputs.first ?? nil else { throw OperatorError.missingInput(0) }
+        _ = try outputSpecs([PlanInput(spec: TensorSpec(x.dataType, x.dims))])
         let values = x.floats()
         let channels = x.dims[1], inner = x.dims.dropFirst(2).reduce(1, *)
         var result = [Float](repeating: 0, count: values.count)
@@ -67,7 +68,7 @@ public struct LRNOperator: Operator {
 
     public func encodeGPU(_ encoder: KernelEncoder, inputs: [GPUValue?], outputs: [GPUValue], constants: [TensorData?]) throws {
         guard let x = inputs.first ?? nil else { throw OperatorError.missingInput(0) }
-        guard x.spec.elementCount > 0 else { return }
+        guard x.spec.elementCount > 0, x.spec.rank >= 2 else { return }
         let kernel = try encoder.kernel("lrn.comp", bindings: 2, pushBytes: 28)
         var push = PushConstants()
         push.append(x.spec.elementCount); push.append(x.spec.dims[1]); push.append(x.spec.dims.dropFirst(2).reduce(1, *))

@@ -134,6 +134,7 @@ public struct PoolOperator: Operator {
         guard let x = inputs.first ?? nil else { throw OperatorError.missingInput(0) }
         let out = outputs[0]
         guard out.spec.elementCount > 0 else { return }
+        let g = try geometry(x.spec.dims)
         let channels = x.spec.dims[0] * x.spec.dims[1]
         if kind.isGlobal {
             let kernel = try encoder.kernel("global_pool.comp", kind.isMax ? ["POOL_MAX": ""] : [:], bindings: 2, pushBytes: 8)
@@ -143,7 +144,6 @@ public struct PoolOperator: Operator {
             try encoder.dispatch(kernel, [x.read, out.write], push: push, count: channels * 64, groupSize: 64)
             return
         }
-        let g = try geometry(x.spec.dims)
         // 1-D pools run as 2-D with a height of 1.
         func as2D(_ values: [Int], _ fill: Int) -> [Int] { values.count == 1 ? [fill] + values : values }
         let input = as2D(g.inputSpatial, 1), output = as2D(g.outputSpatial, 1), kernelSize = as2D(g.kernel, 1)
