@@ -12,6 +12,12 @@ public enum OpShaders {
         "reduce.comp": PackageResources.reduce_comp,
         "softmax.comp": PackageResources.softmax_comp,
         "layer_norm.comp": PackageResources.layer_norm_comp,
+        "gemm_common.glsl": PackageResources.gemm_common_glsl,
+        "matmul.comp": PackageResources.matmul_comp,
+        "gemv.comp": PackageResources.gemv_comp,
+        "pool.comp": PackageResources.pool_comp,
+        "global_pool.comp": PackageResources.global_pool_comp,
+        "lrn.comp": PackageResources.lrn_comp,
     ]
 
     private static let cache = Locked<[String: ShaderSource]>([:])

@@ -10,6 +10,10 @@ public enum OperatorRegistry {
         list += SoftmaxOperator.registrations
         list += LayerNormalizationOperator.registrations
         list += InstanceNormalizationOperator.registrations
+        list += MatMulOperator.registrations
+        list += GemmOperator.registrations
+        list += PoolOperator.registrations
+        list += LRNOperator.registrations
         return list
     }()
 
