@@ -8,6 +8,11 @@ public enum OpShaders {
         "strided_copy.comp": PackageResources.strided_copy_comp,
         "unary.comp": PackageResources.unary_comp,
         "binary.comp": PackageResources.binary_comp,
+        "conv_common.glsl": PackageResources.conv_common_glsl,
+        "conv2d.comp": PackageResources.conv2d_comp,
+        "conv2d_depthwise.comp": PackageResources.conv2d_depthwise_comp,
+        "conv_transpose.comp": PackageResources.conv_transpose_comp,
+        "batchnorm.comp": PackageResources.batchnorm_comp,
     ]
 
     private static let cache = Locked<[String: ShaderSource]>([:])

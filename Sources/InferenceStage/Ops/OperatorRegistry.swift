@@ -5,6 +5,9 @@ public enum OperatorRegistry {
         var list: [OperatorRegistration] = []
         list += UnaryOperator.registrations
         list += BinaryOperator.registrations
+        list += ConvOperator.registrations
+        list += ConvTransposeOperator.registrations
+        list += BatchNormalizationOperator.registrations
         return list
     }()
 

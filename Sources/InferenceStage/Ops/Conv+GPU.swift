@@ -1,0 +1,71 @@
+import GPUCore
+
+/// Conv's GPU path: conv2d.comp (tiled direct convolution) or conv2d_depthwise.comp (one input
+/// channel per group), both float32 and 1-D or 2-D; 1-D runs as 2-D with height 1.
+extension ConvOperator {
+    /// Output channels per workgroup tile in conv2d.comp (WG_OC * TILE_OC) and pixels per tile
+    /// (WG_PIX * TILE_PIX).
+    static let channelTile = 16
+    static let pixelTile = 64
+
+    public func gpuUnsupportedReason(_ inputs: [PlanInput?], outputs: [TensorSpec], device: DeviceCapabilities) -> String? {
+        guard let s = try? shapes(inputs) else { return "invalid inputs" }
+        guard s.dataType == .float32 else { return "GPU kernel is float32 only" }
+        guard s.geometry.spatialRank <= 2 else { return "\(s.geometry.spatialRank)-D convolution runs on the CPU" }
+        // Indices in the shaders are 32-bit.
+        let largest = inputs.compactMap { $0?.spec.elementCount }.max() ?? 0
+        guard max(largest, outputs[0].elementCount) < Int(Int32.max) else { return "a tensor has 2^31 or more elements" }
+        let pixels = s.geometry.output.reduce(1, *)
+        let maxGroups = min(device.maxWorkgroupCount.min() ?? 65_535, 65_535)
+        if !isDepthwise(s) {
+            let channelTiles = (s.outPerGroup + Self.channelTile - 1) / Self.channelTile
+            if (pixels + Self.pixelTile - 1) / Self.pixelTile > maxGroups || s.groups * channelTiles > maxGroups || s.batch > maxGroups {
+                return "output \(outputs[0].dims) needs more workgroups than one dispatch allows"
+            }
+        }
+        return nil
+    }
+
+    func isDepthwise(_ s: Layout) -> Bool { s.inPerGroup == 1 && s.groups > 1 }
+
+    public func encodeGPU(_ encoder: KernelEncoder, inputs: [GPUValue?], outputs: [GPUValue], constants: [TensorData?]) throws {
+        let s = try shapes(inputs.map { $0.map { PlanInput(spec: $0.spec) } })
+        guard let x = inputs[0], let w = inputs[1] else { throw OperatorError.missingInput(0) }
+        let out = outputs[0]
+        guard !out.spec.isZeroSized else { return }
+        let bias = inputs.count > 2 ? inputs[2] : nil
+        let residual = inputs.count > 3 ? inputs[3] : nil
+        var defines = ["ACTIVATION": activation.glsl]
+        if bias != nil { defines["HAS_BIAS"] = "" }
+        if residual != nil { defines["HAS_RESIDUAL"] = "" }
+        let depthwise = isDepthwise(s)
+        let kernel = try encoder.kernel(depthwise ? "conv2d_depthwise.comp" : "conv2d.comp", defines, bindings: 5, pushBytes: 80)
+
+        // 1-D: height 1 with no padding or stride along it.
+        let g = s.geometry
+        let twoD = g.spatialRank == 2
+        let (h, wIn) = twoD ? (g.input[0], g.input[1]) : (1, g.input[0])
+        let (oh, ow) = twoD ? (g.output[0], g.output[1]) : (1, g.output[0])
+        let (kh, kw) = twoD ? (g.kernel[0], g.kernel[1]) : (1, g.kernel[0])
+        let last = g.spatialRank - 1
+        let channelTiles = (s.outPerGroup + Self.channelTile - 1) / Self.channelTile
+        var push = PushConstants()
+        for value in [s.batch, s.inChannels, h, wIn, s.outChannels, oh, ow, kh, kw] { push.append(value) }
+        for value in [twoD ? g.strides[0] : 1, g.strides[last], twoD ? g.dilations[0] : 1, g.dilations[last],
+                      twoD ? g.padBegin[0] : 0, g.padBegin[last]] {
+            push.append(Int32(value))
+        }
+        push.append(s.inPerGroup); push.append(s.outPerGroup); push.append(channelTiles)
+        let (a, b) = activation.parameters
+        push.append(a); push.append(b)
+
+        // Absent optional inputs bind the weights as a dummy the shader never reads.
+        let bindings = [x.read, w.read, (bias ?? w).read, (residual ?? w).read, out.write]
+        if depthwise {
+            try encoder.dispatch(kernel, bindings, push: push, count: out.spec.elementCount)
+        } else {
+            let pixelTiles = (oh * ow + Self.pixelTile - 1) / Self.pixelTile
+            try encoder.dispatch(kernel, bindings, push: push, groups: (pixelTiles, s.groups * channelTiles, s.batch))
+        }
+    }
+}

@@ -1,0 +1,99 @@
+#version 450
+// Direct 2-D convolution over float32 NCHW with groups. A workgroup computes a tile of
+// WG_OC*TILE_OC output channels (inside one group) × WG_PIX*TILE_PIX output pixels of one image;
+// each invocation owns TILE_OC channels × TILE_PIX pixels, so one input read feeds TILE_OC
+// multiply-adds and one weight read feeds TILE_PIX. The reduction axis (input channel × kernel
+// position) is walked in chunks whose weights are staged in shared memory once per workgroup.
+// Grid: x = pixel tiles, y = groups × channel tiles per group, z = batch.
+#define WG_OC 4
+#define WG_PIX 16
+#define TILE_OC 4
+#define TILE_PIX 4
+#define K_CHUNK 32
+#define TILE_CHANNELS (WG_OC * TILE_OC)
+layout(local_size_x = 64) in;
+
+#include "conv_common.glsl"
+
+shared float weightTile[TILE_CHANNELS][K_CHUNK];
+
+void main() {
+    uint local = gl_LocalInvocationID.x;
+    uint channelSlot = local / WG_PIX;
+    uint pixelSlot = local % WG_PIX;
+    uint group = gl_WorkGroupID.y / p.ocTiles;
+    uint firstChannel = (gl_WorkGroupID.y % p.ocTiles) * TILE_CHANNELS;
+    uint n = gl_WorkGroupID.z;
+    uint pixels = p.OH * p.OW;
+    uint firstPixel = gl_WorkGroupID.x * (WG_PIX * TILE_PIX) + pixelSlot;
+
+    // Pixels are strided by WG_PIX so neighbouring invocations read neighbouring inputs.
+    int originY[TILE_PIX];
+    int originX[TILE_PIX];
+    bool live[TILE_PIX];
+    for (int j = 0; j < TILE_PIX; ++j) {
+        uint pixel = firstPixel + uint(j) * WG_PIX;
+        live[j] = pixel < pixels;
+        uint oy = live[j] ? pixel / p.OW : 0u;
+        uint ox = live[j] ? pixel % p.OW : 0u;
+        originY[j] = int(oy) * p.strideY - p.padTop;
+        originX[j] = int(ox) * p.strideX - p.padLeft;
+    }
+
+    float acc[TILE_OC][TILE_PIX];
+    for (int i = 0; i < TILE_OC; ++i)
+        for (int j = 0; j < TILE_PIX; ++j) acc[i][j] = 0.0;
+
+    uint taps = p.KH * p.KW;
+    uint reduction = p.inPerGroup * taps;
+    uint plane = p.H * p.W;
+    uint inputBase = (n * p.C + group * p.inPerGroup) * plane;
+    uint weightBase = group * p.outPerGroup * reduction;
+
+    for (uint k0 = 0u; k0 < reduction; k0 += K_CHUNK) {
+        for (uint e = local; e < TILE_CHANNELS * K_CHUNK; e += 64u) {
+            uint row = e / K_CHUNK;
+            uint column = e % K_CHUNK;
+            uint channel = firstChannel + row;
+            uint k = k0 + column;
+            float value = 0.0;
+            if (channel < p.outPerGroup && k < reduction) value = ws[weightBase + channel * reduction + k];
+            weightTile[row][column] = value;
+        }
+        barrier();
+        uint chunk = min(uint(K_CHUNK), reduction - k0);
+        for (uint kk = 0u; kk < chunk; ++kk) {
+            uint k = k0 + kk;
+            uint ic = k / taps;
+            uint tap = k - ic * taps;
+            uint ky = tap / p.KW;
+            uint kx = tap - ky * p.KW;
+            int dy = int(ky) * p.dilationY;
+            int dx = int(kx) * p.dilationX;
+            uint channelBase = inputBase + ic * plane;
+            float xv[TILE_PIX];
+            for (int j = 0; j < TILE_PIX; ++j) {
+                int iy = originY[j] + dy;
+                int ix = originX[j] + dx;
+                xv[j] = 0.0;
+                if (live[j] && iy >= 0 && iy < int(p.H) && ix >= 0 && ix < int(p.W)) {
+                    xv[j] = xs[channelBase + uint(iy) * p.W + uint(ix)];
+                }
+            }
+            for (int i = 0; i < TILE_OC; ++i) {
+                float wv = weightTile[channelSlot * TILE_OC + uint(i)][kk];
+                for (int j = 0; j < TILE_PIX; ++j) acc[i][j] += wv * xv[j];
+            }
+        }
+        barrier();
+    }
+
+    for (int i = 0; i < TILE_OC; ++i) {
+        uint channel = firstChannel + channelSlot * TILE_OC + uint(i);
+        if (channel >= p.outPerGroup) continue;
+        for (int j = 0; j < TILE_PIX; ++j) {
+            if (!live[j]) continue;
+            storeOutput(n, group * p.outPerGroup + channel, firstPixel + uint(j) * WG_PIX, acc[i][j]);
+        }
+    }
+}
