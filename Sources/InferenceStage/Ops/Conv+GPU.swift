@@ -28,6 +28,13 @@ extension ConvOperator {
 
     func isDepthwise(_ s: Layout) -> Bool { s.inPerGroup == 1 && s.groups > 1 }
 
+    /// 1×1 kernel, stride 1, no padding: every output pixel reads the same input pixel.
+    func isPointwise(_ s: Layout) -> Bool {
+        let g = s.geometry
+        return g.kernel.allSatisfy { $0 == 1 } && g.strides.allSatisfy { $0 == 1 }
+            && g.padBegin.allSatisfy { $0 == 0 } && g.padEnd.allSatisfy { $0 == 0 }
+    }
+
     public func encodeGPU(_ encoder: KernelEncoder, inputs: [GPUValue?], outputs: [GPUValue], constants: [TensorData?]) throws {
         let s = try shapes(inputs.map { $0.map { PlanInput(spec: $0.spec) } })
         guard let x = inputs[0], let w = inputs[1] else { throw OperatorError.missingInput(0) }
@@ -39,6 +46,7 @@ extension ConvOperator {
         if bias != nil { defines["HAS_BIAS"] = "" }
         if residual != nil { defines["HAS_RESIDUAL"] = "" }
         let depthwise = isDepthwise(s)
+        if !depthwise && isPointwise(s) { defines["POINTWISE"] = "" }
         let kernel = try encoder.kernel(depthwise ? "conv2d_depthwise.comp" : "conv2d.comp", defines, bindings: 5, pushBytes: 80)
 
         // 1-D: height 1 with no padding or stride along it.

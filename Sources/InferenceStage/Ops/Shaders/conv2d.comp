@@ -1,10 +1,12 @@
 #version 450
+#extension GL_EXT_control_flow_attributes : require
 // Direct 2-D convolution over float32 NCHW with groups. A workgroup computes a tile of
 // WG_OC*TILE_OC output channels (inside one group) × WG_PIX*TILE_PIX output pixels of one image;
 // each invocation owns TILE_OC channels × TILE_PIX pixels, so one input read feeds TILE_OC
 // multiply-adds and one weight read feeds TILE_PIX. The reduction axis (input channel × kernel
 // position) is walked in chunks whose weights are staged in shared memory once per workgroup.
-// Grid: x = pixel tiles, y = groups × channel tiles per group, z = batch.
+// Grid: x = pixel tiles, y = groups × channel tiles per group, z = batch. POINTWISE: a 1×1,
+// stride-1, unpadded convolution, i.e. a GEMM of weights [M, C] by the image [C, H·W].
 #define WG_OC 4
 #define WG_PIX 16
 #define TILE_OC 4
@@ -31,7 +33,7 @@ void main() {
     int originY[TILE_PIX];
     int originX[TILE_PIX];
     bool live[TILE_PIX];
-    for (int j = 0; j < TILE_PIX; ++j) {
+    [[unroll]] for (int j = 0; j < TILE_PIX; ++j) {
         uint pixel = firstPixel + uint(j) * WG_PIX;
         live[j] = pixel < pixels;
         uint oy = live[j] ? pixel / p.OW : 0u;
@@ -41,8 +43,8 @@ void main() {
     }
 
     float acc[TILE_OC][TILE_PIX];
-    for (int i = 0; i < TILE_OC; ++i)
-        for (int j = 0; j < TILE_PIX; ++j) acc[i][j] = 0.0;
+    [[unroll]] for (int i = 0; i < TILE_OC; ++i)
+        [[unroll]] for (int j = 0; j < TILE_PIX; ++j) acc[i][j] = 0.0;
 
     uint taps = p.KH * p.KW;
     uint reduction = p.inPerGroup * taps;
@@ -64,6 +66,15 @@ void main() {
         uint chunk = min(uint(K_CHUNK), reduction - k0);
         for (uint kk = 0u; kk < chunk; ++kk) {
             uint k = k0 + kk;
+            float xv[TILE_PIX];
+#ifdef POINTWISE
+            // 1×1, stride 1, no padding: k is the input channel and input pixel = output pixel.
+            uint channelBase = inputBase + k * plane + firstPixel;
+            [[unroll]] for (int j = 0; j < TILE_PIX; ++j) {
+                xv[j] = 0.0;
+                if (live[j]) xv[j] = xs[channelBase + uint(j) * WG_PIX];
+            }
+#else
             uint ic = k / taps;
             uint tap = k - ic * taps;
             uint ky = tap / p.KW;
@@ -71,8 +82,7 @@ void main() {
             int dy = int(ky) * p.dilationY;
             int dx = int(kx) * p.dilationX;
             uint channelBase = inputBase + ic * plane;
-            float xv[TILE_PIX];
-            for (int j = 0; j < TILE_PIX; ++j) {
+            [[unroll]] for (int j = 0; j < TILE_PIX; ++j) {
                 int iy = originY[j] + dy;
                 int ix = originX[j] + dx;
                 xv[j] = 0.0;
@@ -80,18 +90,19 @@ void main() {
                     xv[j] = xs[channelBase + uint(iy) * p.W + uint(ix)];
                 }
             }
-            for (int i = 0; i < TILE_OC; ++i) {
+#endif
+            [[unroll]] for (int i = 0; i < TILE_OC; ++i) {
                 float wv = weightTile[channelSlot * TILE_OC + uint(i)][kk];
-                for (int j = 0; j < TILE_PIX; ++j) acc[i][j] += wv * xv[j];
+                [[unroll]] for (int j = 0; j < TILE_PIX; ++j) acc[i][j] += wv * xv[j];
             }
         }
         barrier();
     }
 
-    for (int i = 0; i < TILE_OC; ++i) {
+    [[unroll]] for (int i = 0; i < TILE_OC; ++i) {
         uint channel = firstChannel + channelSlot * TILE_OC + uint(i);
         if (channel >= p.outPerGroup) continue;
-        for (int j = 0; j < TILE_PIX; ++j) {
+        [[unroll]] for (int j = 0; j < TILE_PIX; ++j) {
             if (!live[j]) continue;
             storeOutput(n, group * p.outPerGroup + channel, firstPixel + uint(j) * WG_PIX, acc[i][j]);
         }
