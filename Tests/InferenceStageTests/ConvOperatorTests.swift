@@ -98,6 +98,18 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         #expect(outcome.gpu == nil)
     }
 
+    @Test func gpuDeclinesTensorsBeyondTheStorageBufferRange() throws {
+        var device = OperatorHarness.context.capabilities
+        device.maxStorageBufferRange = 1024
+        let node = Node(name: "c", opType: "Conv", inputs: ["x", "w"], outputs: ["y"])
+        let op = try ConvOperator(node: node, fused: false)
+        let small = [PlanInput(spec: TensorSpec(.float32, [1, 1, 16, 16])), PlanInput(spec: TensorSpec(.float32, [1, 1, 1, 1]))]
+        #expect(op.gpuUnsupportedReason(small, outputs: try op.outputSpecs(small), device: device) == nil)
+        let large = [PlanInput(spec: TensorSpec(.float32, [1, 1, 16, 17])), PlanInput(spec: TensorSpec(.float32, [1, 1, 1, 1]))]
+        #expect(op.gpuUnsupportedReason(large, outputs: try op.outputSpecs(large), device: device)
+                == "float32 [1, 1, 16, 17] is 1088 bytes, above the device's storage-buffer range of 1024")
+    }
+
     @Test func shapeErrorsNameTheShapes() throws {
         var random = TestRandom(seed: 5)
         let x = random.floats([1, 4, 5, 5])

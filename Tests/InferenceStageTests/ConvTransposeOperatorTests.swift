@@ -53,6 +53,24 @@ import Testing
                                             0.5, 0.5, 0.5, 0.5, 0.5])
     }
 
+    @Test func outputShapeCropsAsTheSpecSays() throws {
+        // Full output of a 2×2 input through a 2×2 kernel of ones is [[1,3,2],[4,10,6],[3,7,4]].
+        // output_shape overrides the pads: a total padding of 1 goes at the beginning (not
+        // SAME_UPPER), of 2 at both ends; SAME_UPPER puts the odd one at the end.
+        let x = try TensorData([1, 2, 3, 4] as [Float], dims: [1, 1, 2, 2])
+        let ones = try TensorData([Float](repeating: 1, count: 4), dims: [1, 1, 2, 2])
+        func run(_ attributes: [String: Attribute]) throws -> [Float] {
+            let outcome = try OperatorHarness.check("ConvTranspose", attributes: attributes, inputs: [x, ones])
+            #expect(outcome.gpu?[0].floats() == outcome.cpu[0].floats())
+            return outcome.cpu[0].floats()
+        }
+        #expect(try run(["output_shape": .ints([2, 2]), "pads": .ints([0, 0, 1, 1])]) == [10, 6, 7, 4])
+        #expect(try run(["output_shape": .ints([1, 1])]) == [10])
+        #expect(try run(["output_shape": .ints([2, 2]), "auto_pad": .string("SAME_UPPER")]) == [1, 3, 4, 10])
+        // Larger than the input can reach: the extra row and column are zero.
+        #expect(try run(["output_shape": .ints([1, 1, 4, 4])]) == [1, 3, 2, 0, 4, 10, 6, 0, 3, 7, 4, 0, 0, 0, 0, 0])
+    }
+
     @Test func shapeErrors() throws {
         var random = TestRandom(seed: 4)
         let x = random.floats([1, 4, 3, 3])

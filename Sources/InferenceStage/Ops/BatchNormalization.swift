@@ -71,8 +71,7 @@ public struct BatchNormalizationOperator: Operator {
 
     public func gpuUnsupportedReason(_ inputs: [PlanInput?], outputs: [TensorSpec], device: DeviceCapabilities) -> String? {
         guard inputs.prefix(5).allSatisfy({ $0?.spec.dataType == .float32 }) else { return "GPU kernel takes float32 X and parameters" }
-        guard outputs[0].elementCount < Int(Int32.max) else { return "X has 2^31 or more elements" }
-        return nil
+        return KernelLimits.reason(inputs.compactMap { $0?.spec } + outputs, device: device)
     }
 
     public func encodeGPU(_ encoder: KernelEncoder, inputs: [GPUValue?], outputs: [GPUValue], constants: [TensorData?]) throws {

@@ -12,9 +12,7 @@ extension ConvOperator {
         guard let s = try? shapes(inputs) else { return "invalid inputs" }
         guard s.dataType == .float32 else { return "GPU kernel is float32 only" }
         guard s.geometry.spatialRank <= 2 else { return "\(s.geometry.spatialRank)-D convolution runs on the CPU" }
-        // Indices in the shaders are 32-bit.
-        let largest = inputs.compactMap { $0?.spec.elementCount }.max() ?? 0
-        guard max(largest, outputs[0].elementCount) < Int(Int32.max) else { return "a tensor has 2^31 or more elements" }
+        if let reason = KernelLimits.reason(inputs.compactMap { $0?.spec } + outputs, device: device) { return reason }
         let pixels = s.geometry.output.reduce(1, *)
         let maxGroups = min(device.maxWorkgroupCount.min() ?? 65_535, 65_535)
         if !isDepthwise(s) {

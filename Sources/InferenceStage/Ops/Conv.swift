@@ -92,51 +92,45 @@ public struct ConvOperator: Operator {
         let residual = inputs.count > 3 ? inputs[3]?.floats() : nil
         let g = s.geometry
         let inSpatial = g.input.reduce(1, *), outSpatial = g.output.reduce(1, *), kernelSize = g.kernel.reduce(1, *)
-        let taps = Self.tapOffsets(g)
         var y = [Float](repeating: 0, count: s.batch * s.outChannels * outSpatial)
-        for n in 0..<s.batch {
-            for oc in 0..<s.outChannels {
-                let group = oc / s.outPerGroup
-                let outBase = (n * s.outChannels + oc) * outSpatial
-                for o in 0..<outSpatial {
+        for o in 0..<outSpatial {
+            let taps = Self.tapOffsets(g, outputPosition: o)
+            for n in 0..<s.batch {
+                for oc in 0..<s.outChannels {
+                    let group = oc / s.outPerGroup
                     var sum: Float = bias?[oc] ?? 0
                     for icg in 0..<s.inPerGroup {
                         let xBase = (n * s.inChannels + group * s.inPerGroup + icg) * inSpatial
                         let wBase = (oc * s.inPerGroup + icg) * kernelSize
-                        for k in 0..<kernelSize {
-                            let offset = taps[o * kernelSize + k]
-                            if offset >= 0 { sum += x[xBase + offset] * w[wBase + k] }
+                        for k in 0..<kernelSize where taps[k] >= 0 {
+                            sum += x[xBase + taps[k]] * w[wBase + k]
                         }
                     }
-                    if let residual { sum += residual[outBase + o] }
-                    y[outBase + o] = activation.apply(sum)
+                    let index = (n * s.outChannels + oc) * outSpatial + o
+                    if let residual { sum += residual[index] }
+                    y[index] = activation.apply(sum)
                 }
             }
         }
         return [try TensorData(floats: y, dims: s.outputDims, as: xData.dataType)]
     }
 
-    /// For every (output position, kernel position) pair, the input spatial offset it reads, or -1
-    /// where the tap falls in the padding.
-    static func tapOffsets(_ g: ConvGeometry) -> [Int] {
-        let outSpatial = g.output.reduce(1, *), kernelSize = g.kernel.reduce(1, *)
+    /// For each kernel position, the input spatial offset that output position `o` reads there,
+    /// or -1 where the tap falls in the padding.
+    static func tapOffsets(_ g: ConvGeometry, outputPosition o: Int) -> [Int] {
+        let kernelSize = g.kernel.reduce(1, *)
         let inStrides = Shapes.strides(g.input)
-        var taps = [Int](repeating: -1, count: outSpatial * kernelSize)
-        for o in 0..<outSpatial {
-            let outIndex = unravel(o, g.output)
-            for k in 0..<kernelSize {
-                let kIndex = unravel(k, g.kernel)
-                var offset = 0
-                var inside = true
-                for axis in 0..<g.spatialRank {
-                    let i = outIndex[axis] * g.strides[axis] - g.padBegin[axis] + kIndex[axis] * g.dilations[axis]
-                    if i < 0 || i >= g.input[axis] { inside = false; break }
-                    offset += i * inStrides[axis]
-                }
-                if inside { taps[o * kernelSize + k] = offset }
+        let outIndex = unravel(o, g.output)
+        return (0..<kernelSize).map { k in
+            let kIndex = unravel(k, g.kernel)
+            var offset = 0
+            for axis in 0..<g.spatialRank {
+                let i = outIndex[axis] * g.strides[axis] - g.padBegin[axis] + kIndex[axis] * g.dilations[axis]
+                if i < 0 || i >= g.input[axis] { return -1 }
+                offset += i * inStrides[axis]
             }
+            return offset
         }
-        return taps
     }
 
     static func unravel(_ flat: Int, _ dims: [Int]) -> [Int] {

@@ -127,10 +127,11 @@ public struct ConvGeometry: Sendable, Equatable {
                             padBegin: begin, padEnd: end)
     }
 
-    /// ConvTranspose's geometry, as onnx's reference computes it: with auto_pad SAME_* and no
-    /// explicit pads, the output is output_shape (or input × stride) and the pads follow from it
-    /// (they may be negative, which only shifts the window); otherwise the pads are explicit (or
-    /// zero) and output_shape, when given, just sets how many positions are kept.
+    /// ConvTranspose's geometry. When output_shape is given (explicit pads are then ignored, as the
+    /// ONNX spec says), or auto_pad is SAME_* without explicit pads (output = input × stride), the
+    /// pads follow from the total padding: the odd one goes at the end for SAME_UPPER, else at the
+    /// beginning. The halving floors, as onnx's Python reference does, so a negative total (an
+    /// output larger than the input can reach) pads the end; a negative pad only shifts the window.
     public static func transposed(_ attributes: ConvAttributes, input: [Int], weightSpatial: [Int],
                                   outputPadding: [Int]?, outputShape: [Int]?) throws -> ConvGeometry {
         let rank = input.count
@@ -148,7 +149,7 @@ public struct ConvGeometry: Sendable, Equatable {
             }
             target = Array(outputShape.suffix(rank))
         }
-        let derivePads = attributes.pads == nil && (attributes.autoPad == .sameUpper || attributes.autoPad == .sameLower)
+        let derivePads = target != nil || (attributes.pads == nil && (attributes.autoPad == .sameUpper || attributes.autoPad == .sameLower))
         var output = [Int](repeating: 0, count: rank)
         for axis in 0..<rank {
             let extent = (kernel[axis] - 1) * dilations[axis] + 1
@@ -162,7 +163,7 @@ public struct ConvGeometry: Sendable, Equatable {
                 end[axis] = total - begin[axis]
             } else {
                 if attributes.autoPad == .valid { begin[axis] = 0; end[axis] = 0 }
-                output[axis] = target?[axis] ?? full - begin[axis] - end[axis]
+                output[axis] = full - begin[axis] - end[axis]
                 guard output[axis] >= 0 else {
                     throw OperatorError.invalid("pads \(begin[axis])+\(end[axis]) on spatial axis \(axis) exceed the \(full) output positions")
                 }

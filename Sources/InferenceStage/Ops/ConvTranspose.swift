@@ -109,8 +109,7 @@ public struct ConvTransposeOperator: Operator {
         guard let s = try? shapes(inputs) else { return "invalid inputs" }
         guard s.dataType == .float32 else { return "GPU kernel is float32 only" }
         guard s.geometry.spatialRank <= 2 else { return "\(s.geometry.spatialRank)-D ConvTranspose runs on the CPU" }
-        let largest = inputs.compactMap { $0?.spec.elementCount }.max() ?? 0
-        guard max(largest, outputs[0].elementCount) < Int(Int32.max) else { return "a tensor has 2^31 or more elements" }
+        if let reason = KernelLimits.reason(inputs.compactMap { $0?.spec } + outputs, device: device) { return reason }
         return nil
     }
 
