@@ -46,6 +46,8 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         ConvCase(name: "1-D, stride 2, asymmetric pads", x: [2, 3, 17], w: [5, 3, 4], attributes: ["strides": .ints([2]), "pads": .ints([1, 2])], bias: true),
         ConvCase(name: "1-D depthwise, dilation 2", x: [1, 4, 13], w: [4, 1, 3], attributes: ["group": .int(4), "dilations": .ints([2])]),
         ConvCase(name: "1-D SAME_UPPER", x: [1, 2, 10], w: [3, 2, 4], attributes: ["auto_pad": .string("SAME_UPPER")]),
+        ConvCase(name: "4 output channels (narrow tile), several pixel tiles", x: [1, 3, 9, 70], w: [4, 3, 3, 3], attributes: ["pads": .ints([1, 1, 1, 1])], bias: true),
+        ConvCase(name: "grouped 1x1 with 2 channels per group", x: [1, 8, 5, 5], w: [8, 2, 1, 1], attributes: ["group": .int(4)]),
         ConvCase(name: "single pixel", x: [1, 1, 1, 1], w: [1, 1, 1, 1]),
         ConvCase(name: "zero batch", x: [0, 3, 5, 5], w: [2, 3, 3, 3]),
         ConvCase(name: "larger", x: [1, 16, 31, 33], w: [32, 16, 3, 3], attributes: ["pads": .ints([1, 1, 1, 1])], bias: true),

@@ -3,10 +3,17 @@ import GPUCore
 /// Conv's GPU path: conv2d.comp (tiled direct convolution) or conv2d_depthwise.comp (one input
 /// channel per group), both float32 and 1-D or 2-D; 1-D runs as 2-D with height 1.
 extension ConvOperator {
-    /// Output channels per workgroup tile in conv2d.comp (WG_OC * TILE_OC) and pixels per tile
-    /// (WG_PIX * TILE_PIX).
-    static let channelTile = 16
-    static let pixelTile = 64
+    /// conv2d.comp's workgroup tile: output channels (WG_OC × TILE_OC) by pixels (WG_PIX × TILE_PIX)
+    /// of 64 invocations each owning 4 × 4 outputs. Groups of at most 4 output channels use a
+    /// 4 × 256 tile instead of 16 × 64, which would leave three quarters of it idle.
+    struct Tile: Equatable {
+        let channels: Int, pixels: Int
+        static let wide = Tile(channels: 16, pixels: 64)
+        static let narrow = Tile(channels: 4, pixels: 256)
+        var defines: [String: String] { self == .narrow ? ["WG_OC": "1", "WG_PIX": "64"] : [:] }
+    }
+
+    func tileFor(_ s: Layout) -> Tile { s.outPerGroup <= Tile.narrow.channels ? .narrow : .wide }
 
     public func gpuUnsupportedReason(_ inputs: [PlanInput?], outputs: [TensorSpec], device: DeviceCapabilities) -> String? {
         guard let s = try? shapes(inputs) else { return "invalid inputs" }
@@ -16,8 +23,9 @@ extension ConvOperator {
         let pixels = s.geometry.output.reduce(1, *)
         let maxGroups = min(device.maxWorkgroupCount.min() ?? 65_535, 65_535)
         if !isDepthwise(s) {
-            let channelTiles = (s.outPerGroup + Self.channelTile - 1) / Self.channelTile
-            if (pixels + Self.pixelTile - 1) / Self.pixelTile > maxGroups || s.groups * channelTiles > maxGroups || s.batch > maxGroups {
+            let tile = tileFor(s)
+            let channelTiles = (s.outPerGroup + tile.channels - 1) / tile.channels
+            if (pixels + tile.pixels - 1) / tile.pixels > maxGroups || s.groups * channelTiles > maxGroups || s.batch > maxGroups {
                 return "output \(outputs[0].dims) needs more workgroups than one dispatch allows"
             }
         }
@@ -44,7 +52,11 @@ extension ConvOperator {
         if bias != nil { defines["HAS_BIAS"] = "" }
         if residual != nil { defines["HAS_RESIDUAL"] = "" }
         let depthwise = isDepthwise(s)
-        if !depthwise && isPointwise(s) { defines["POINTWISE"] = "" }
+        let tile = tileFor(s)
+        if !depthwise {
+            defines.merge(tile.defines) { $1 }
+            if isPointwise(s) { defines["POINTWISE"] = "" }
+        }
         let kernel = try encoder.kernel(depthwise ? "conv2d_depthwise.comp" : "conv2d.comp", defines, bindings: 5, pushBytes: 80)
 
         // 1-D: height 1 with no padding or stride along it.
@@ -54,7 +66,7 @@ extension ConvOperator {
         let (oh, ow) = twoD ? (g.output[0], g.output[1]) : (1, g.output[0])
         let (kh, kw) = twoD ? (g.kernel[0], g.kernel[1]) : (1, g.kernel[0])
         let last = g.spatialRank - 1
-        let channelTiles = (s.outPerGroup + Self.channelTile - 1) / Self.channelTile
+        let channelTiles = (s.outPerGroup + tile.channels - 1) / tile.channels
         var push = PushConstants()
         for value in [s.batch, s.inChannels, h, wIn, s.outChannels, oh, ow, kh, kw] { push.append(value) }
         for value in [twoD ? g.strides[0] : 1, g.strides[last], twoD ? g.dilations[0] : 1, g.dilations[last],
@@ -70,7 +82,7 @@ extension ConvOperator {
         if depthwise {
             try encoder.dispatch(kernel, bindings, push: push, count: out.spec.elementCount)
         } else {
-            let pixelTiles = (oh * ow + Self.pixelTile - 1) / Self.pixelTile
+            let pixelTiles = (oh * ow + tile.pixels - 1) / tile.pixels
             try encoder.dispatch(kernel, bindings, push: push, groups: (pixelTiles, s.groups * channelTiles, s.batch))
         }
     }

@@ -7,8 +7,12 @@
 // position) is walked in chunks whose weights are staged in shared memory once per workgroup.
 // Grid: x = pixel tiles, y = groups × channel tiles per group, z = batch. POINTWISE: a 1×1,
 // stride-1, unpadded convolution, i.e. a GEMM of weights [M, C] by the image [C, H·W].
+// WG_OC × WG_PIX = 64 invocations; Conv+GPU.swift picks WG_OC = 1, WG_PIX = 64 when groups have
+// at most TILE_OC output channels, so small groups do not leave most of the tile idle.
+#ifndef WG_OC
 #define WG_OC 4
 #define WG_PIX 16
+#endif
 #define TILE_OC 4
 #define TILE_PIX 4
 #define K_CHUNK 32
