@@ -22,6 +22,11 @@ layout(local_size_x = 64) in;
 #include "conv_common.glsl"
 
 shared float weightTile[TILE_CHANNELS][K_CHUNK];
+// Each reduction step's input-channel offset and kernel row/column displacement, decoded once per
+// chunk so the inner loop does no integer division.
+shared uint tapChannel[K_CHUNK];
+shared int tapY[K_CHUNK];
+shared int tapX[K_CHUNK];
 
 void main() {
     uint local = gl_LocalInvocationID.x;
@@ -66,31 +71,38 @@ void main() {
             if (channel < p.outPerGroup && k < reduction) value = ws[weightBase + channel * reduction + k];
             weightTile[row][column] = value;
         }
+#ifndef POINTWISE
+        if (local < K_CHUNK && k0 + local < reduction) {
+            uint k = k0 + local;
+            uint ic = k / taps;
+            uint tap = k - ic * taps;
+            uint ky = tap / p.KW;
+            tapChannel[local] = ic * plane;
+            tapY[local] = int(ky) * p.dilationY;
+            tapX[local] = int(tap - ky * p.KW) * p.dilationX;
+        }
+#endif
         barrier();
         uint chunk = min(uint(K_CHUNK), reduction - k0);
         for (uint kk = 0u; kk < chunk; ++kk) {
-            uint k = k0 + kk;
             float xv[TILE_PIX];
 #ifdef POINTWISE
             // 1×1, stride 1, no padding: k is the input channel and input pixel = output pixel.
-            uint channelBase = inputBase + k * plane + firstPixel;
+            uint channelBase = inputBase + (k0 + kk) * plane + firstPixel;
             [[unroll]] for (int j = 0; j < TILE_PIX; ++j) {
                 xv[j] = 0.0;
                 if (live[j]) xv[j] = xs[channelBase + uint(j) * WG_PIX];
             }
 #else
-            uint ic = k / taps;
-            uint tap = k - ic * taps;
-            uint ky = tap / p.KW;
-            uint kx = tap - ky * p.KW;
-            int dy = int(ky) * p.dilationY;
-            int dx = int(kx) * p.dilationX;
-            uint channelBase = inputBase + ic * plane;
+            int dy = tapY[kk];
+            int dx = tapX[kk];
+            uint channelBase = inputBase + tapChannel[kk];
             [[unroll]] for (int j = 0; j < TILE_PIX; ++j) {
                 int iy = originY[j] + dy;
                 int ix = originX[j] + dx;
                 xv[j] = 0.0;
-                if (live[j] && iy >= 0 && iy < int(p.H) && ix >= 0 && ix < int(p.W)) {
+                // A negative coordinate wraps to a huge unsigned one, so one comparison per axis.
+                if (live[j] && uint(iy) < p.H && uint(ix) < p.W) {
                     xv[j] = xs[channelBase + uint(iy) * p.W + uint(ix)];
                 }
             }
