@@ -80,7 +80,9 @@ extension ConvOperator {
         // Absent optional inputs bind the weights as a dummy the shader never reads.
         let bindings = [x.read, w.read, (bias ?? w).read, (residual ?? w).read, out.write]
         if depthwise {
-            try encoder.dispatch(kernel, bindings, push: push, count: out.spec.elementCount)
+            // conv2d_depthwise.comp: one invocation per ROW_PIXELS (4) outputs of a row.
+            let runs = (ow + 3) / 4
+            try encoder.dispatch(kernel, bindings, push: push, count: s.batch * s.outChannels * oh * runs)
         } else {
             let pixelTiles = (oh * ow + tile.pixels - 1) / tile.pixels
             try encoder.dispatch(kernel, bindings, push: push, groups: (pixelTiles, s.groups * channelTiles, s.batch))
