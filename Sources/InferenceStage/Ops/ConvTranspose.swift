@@ -113,13 +113,15 @@ public struct ConvTransposeOperator: Operator {
         return nil
     }
 
+    private func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+
     public func encodeGPU(_ encoder: KernelEncoder, inputs: [GPUValue?], outputs: [GPUValue], constants: [TensorData?]) throws {
         let s = try shapes(inputs.map { $0.map { PlanInput(spec: $0.spec) } })
         guard let x = inputs[0], let w = inputs[1] else { throw OperatorError.missingInput(0) }
         let out = outputs[0]
         guard !out.spec.isZeroSized else { return }
         let bias = inputs.count > 2 ? inputs[2] : nil
-        let kernel = try encoder.kernel("conv_transpose.comp", bias == nil ? [:] : ["HAS_BIAS": ""], bindings: 4, pushBytes: 68)
+        let kernel = try encoder.kernel("conv_transpose.comp", bias == nil ? [:] : ["HAS_BIAS": ""], bindings: 4, pushBytes: 76)
         let g = s.geometry
         let twoD = g.spatialRank == 2
         let last = g.spatialRank - 1
@@ -134,6 +136,9 @@ public struct ConvTransposeOperator: Operator {
             push.append(Int32(value))
         }
         push.append(s.inPerGroup); push.append(s.outPerGroup)
+        // Kernel indices k and k + step reach outputs a whole number of strides apart.
+        func step(_ stride: Int, _ dilation: Int) -> Int { stride / gcd(stride, dilation) }
+        push.append(twoD ? step(g.strides[0], g.dilations[0]) : 1); push.append(step(g.strides[last], g.dilations[last]))
         try encoder.dispatch(kernel, [x.read, w.read, (bias ?? w).read, out.write], push: push, count: out.spec.elementCount)
     }
 }

@@ -3,6 +3,8 @@
 // computes one output element by summing the inputs whose scattered taps land on it. Input row
 // iy reaches output row oy through kernel row ky when iy·stride − pad + ky·dilation = oy, so for
 // each ky the candidate iy is (oy + pad − ky·dilation) / stride when that divides exactly.
+// Only every step-th kernel row can satisfy that (step = stride / gcd(stride, dilation)), so the
+// loops start at the first row that does and skip the rest.
 // Pads may be negative (onnx's SAME_* rule with a stride larger than the kernel).
 layout(local_size_x = 256) in;
 layout(std430, binding = 0) readonly buffer Input { float xs[]; };
@@ -15,7 +17,19 @@ layout(push_constant) uniform Params {
     uint KH, KW;
     int strideY, strideX, dilationY, dilationX, padTop, padLeft;
     uint inPerGroup, outPerGroup;
+    uint stepY, stepX;
 } p;
+
+// The first kernel index k < step with (o + pad − k·dilation) ≥ 0 and divisible by stride, or
+// `size` when there is none (then no tap reaches this output along the axis).
+uint firstTap(int o, int pad, int dilation, int stride, uint step, uint size) {
+    for (uint k = 0u; k < min(step, size); ++k) {
+        int t = o + pad - int(k) * dilation;
+        if (t < 0) break;
+        if (t % stride == 0) return k;
+    }
+    return size;
+}
 
 void main() {
     uint i = gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x;
@@ -32,14 +46,15 @@ void main() {
     uint taps = p.KH * p.KW;
     uint firstInput = group * p.inPerGroup;
     float sum = 0.0;
-    for (uint ky = 0u; ky < p.KH; ++ky) {
+    uint firstX = firstTap(ox, p.padLeft, p.dilationX, p.strideX, p.stepX, p.KW);
+    for (uint ky = firstTap(oy, p.padTop, p.dilationY, p.strideY, p.stepY, p.KH); ky < p.KH; ky += p.stepY) {
         int ty = oy + p.padTop - int(ky) * p.dilationY;
-        if (ty < 0 || ty % p.strideY != 0) continue;
+        if (ty < 0) break;
         int iy = ty / p.strideY;
         if (iy >= int(p.H)) continue;
-        for (uint kx = 0u; kx < p.KW; ++kx) {
+        for (uint kx = firstX; kx < p.KW; kx += p.stepX) {
             int tx = ox + p.padLeft - int(kx) * p.dilationX;
-            if (tx < 0 || tx % p.strideX != 0) continue;
+            if (tx < 0) break;
             int ix = tx / p.strideX;
             if (ix >= int(p.W)) continue;
             uint inputOffset = (n * p.C + firstInput) * plane + uint(iy) * p.W + uint(ix);
