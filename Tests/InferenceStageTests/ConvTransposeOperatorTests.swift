@@ -75,6 +75,21 @@ import Testing
         #expect(try run(["output_shape": .ints([1, 1, 4, 4])]) == [1, 3, 2, 0, 4, 10, 6, 0, 3, 7, 4, 0, 0, 0, 0, 0])
     }
 
+    @Test func hugeStridesStayOffTheGPUAndOutOfRangeOnesAreRefused() throws {
+        let node = Node(name: "t", opType: "ConvTranspose", inputs: ["x", "w"], outputs: ["y"], attributes: ["strides": .ints([1, 1 << 24])])
+        let op = try ConvTransposeOperator(node: node)
+        let inputs = [PlanInput(spec: TensorSpec(.float32, [1, 1, 1, 100])), PlanInput(spec: TensorSpec(.float32, [1, 1, 1, 1]))]
+        let outputs = try op.outputSpecs(inputs)
+        #expect(outputs[0].dims == [1, 1, 1, 99 * (1 << 24) + 1])
+        #expect(op.gpuUnsupportedReason(inputs, outputs: outputs, device: OperatorHarness.context.capabilities)
+                == "strides, dilations or pads too large for 32-bit index arithmetic")
+        let tooLarge = Node(name: "t", opType: "ConvTranspose", inputs: ["x", "w"], outputs: ["y"], attributes: ["strides": .ints([1, 1 << 40])])
+        #expect(throws: ModelError.invalidAttributeValue(node: "node 't' (ConvTranspose)", attribute: "strides",
+                                                         reason: "values must be between 1 and 16777216, got [1, 1099511627776]")) {
+            _ = try ConvTransposeOperator(node: tooLarge)
+        }
+    }
+
     @Test func shapeErrors() throws {
         var random = TestRandom(seed: 4)
         let x = random.floats([1, 4, 3, 3])

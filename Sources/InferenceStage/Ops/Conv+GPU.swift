@@ -19,6 +19,7 @@ extension ConvOperator {
         guard let s = try? shapes(inputs) else { return "invalid inputs" }
         guard s.dataType == .float32 else { return "GPU kernel is float32 only" }
         guard s.geometry.spatialRank <= 2 else { return "\(s.geometry.spatialRank)-D convolution runs on the CPU" }
+        guard s.geometry.fitsShaderArithmetic else { return "strides, dilations or pads too large for 32-bit index arithmetic" }
         if let reason = KernelLimits.reason(inputs.compactMap { $0?.spec } + outputs, device: device) { return reason }
         let pixels = s.geometry.output.reduce(1, *)
         let maxGroups = min(device.maxWorkgroupCount.min() ?? 65_535, 65_535)

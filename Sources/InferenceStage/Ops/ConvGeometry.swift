@@ -24,8 +24,8 @@ public struct ConvAttributes: Sendable, Equatable {
         func positive(_ name: String) throws -> [Int]? {
             guard node.hasAttribute(name) else { return nil }
             let values = try node.ints(name)
-            guard values.allSatisfy({ $0 >= 1 }) else {
-                throw ModelError.invalidAttributeValue(node: label, attribute: name, reason: "values must be ≥ 1, got \(values)")
+            guard values.allSatisfy({ $0 >= 1 && $0 <= Self.limit }) else {
+                throw ModelError.invalidAttributeValue(node: label, attribute: name, reason: "values must be between 1 and \(Self.limit), got \(values)")
             }
             return values
         }
@@ -34,9 +34,9 @@ public struct ConvAttributes: Sendable, Equatable {
         dilations = try positive("dilations")
         if node.hasAttribute("pads") {
             let values = try node.ints("pads")
-            guard values.allSatisfy({ $0 >= 0 }), values.count % 2 == 0 else {
+            guard values.allSatisfy({ $0 >= 0 && $0 <= Self.limit }), values.count % 2 == 0 else {
                 throw ModelError.invalidAttributeValue(node: label, attribute: "pads",
-                                                       reason: "needs an even number of values ≥ 0 (begins then ends), got \(values)")
+                                                       reason: "needs an even number of values between 0 and \(Self.limit) (begins then ends), got \(values)")
             }
             pads = values
         }
@@ -51,6 +51,10 @@ public struct ConvAttributes: Sendable, Equatable {
             throw ModelError.invalidAttributeValue(node: label, attribute: "group", reason: "must be ≥ 1, got \(groups)")
         }
     }
+
+    /// Largest stride, dilation, pad or size an attribute may hold: products of a few of them then
+    /// stay far from Int's range, so index arithmetic cannot overflow.
+    public static let limit = 1 << 24
 
     /// Per-axis list `values` checked against the spatial rank, or `fallback` on every axis.
     func perAxis(_ values: [Int]?, _ name: String, spatialRank: Int, fallback: Int) throws -> [Int] {
@@ -89,6 +93,18 @@ public struct ConvGeometry: Sendable, Equatable {
     public var padEnd: [Int]
 
     public var spatialRank: Int { input.count }
+
+    /// Whether the shaders' 32-bit signed index arithmetic (position × stride ± pad + tap ×
+    /// dilation) stays in range for this geometry.
+    public var fitsShaderArithmetic: Bool {
+        let bound = 1 << 30
+        return (0..<spatialRank).allSatisfy { axis in
+            let extent = (kernel[axis] - 1) * dilations[axis] + 1
+            // Compared by division so huge dims cannot overflow the check itself.
+            return input[axis] < bound / strides[axis] && output[axis] < bound / strides[axis]
+                && extent < bound && abs(padBegin[axis]) < bound && abs(padEnd[axis]) < bound
+        }
+    }
 
     /// Conv's geometry: output sizes and the pads auto_pad implies.
     public static func forward(_ attributes: ConvAttributes, input: [Int], weightSpatial: [Int]) throws -> ConvGeometry {
@@ -153,9 +169,13 @@ public struct ConvGeometry: Sendable, Equatable {
         var output = [Int](repeating: 0, count: rank)
         for axis in 0..<rank {
             let extent = (kernel[axis] - 1) * dilations[axis] + 1
-            let full = strides[axis] * (input[axis] - 1) + extra[axis] + extent
+            let (scaled, overflow) = strides[axis].multipliedReportingOverflow(by: input[axis])
+            guard !overflow, scaled < Int(Int32.max) else {
+                throw OperatorError.invalid("input size \(input[axis]) × stride \(strides[axis]) on spatial axis \(axis) is too large an output")
+            }
+            let full = scaled - strides[axis] + extra[axis] + extent
             if derivePads {
-                output[axis] = target?[axis] ?? input[axis] * strides[axis]
+                output[axis] = target?[axis] ?? scaled
                 let total = full - output[axis]
                 // Floor division keeps the split right for negative totals too.
                 let small = Int((Double(total) / 2).rounded(.down))

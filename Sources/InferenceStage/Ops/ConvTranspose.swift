@@ -19,8 +19,12 @@ public struct ConvTransposeOperator: Operator {
         attributes = try ConvAttributes(node: node)
         outputPadding = node.hasAttribute("output_padding") ? try node.ints("output_padding") : nil
         outputShape = node.hasAttribute("output_shape") ? try node.ints("output_shape") : nil
-        if let outputPadding, outputPadding.contains(where: { $0 < 0 }) {
-            throw ModelError.invalidAttributeValue(node: node.label, attribute: "output_padding", reason: "values must be ≥ 0, got \(outputPadding)")
+        let limit = ConvAttributes.limit
+        if let outputPadding, outputPadding.contains(where: { $0 < 0 || $0 > limit }) {
+            throw ModelError.invalidAttributeValue(node: node.label, attribute: "output_padding", reason: "values must be between 0 and \(limit), got \(outputPadding)")
+        }
+        if let outputShape, outputShape.contains(where: { $0 < 0 || $0 > limit }) {
+            throw ModelError.invalidAttributeValue(node: node.label, attribute: "output_shape", reason: "values must be between 0 and \(limit), got \(outputShape)")
         }
     }
 
@@ -109,6 +113,7 @@ public struct ConvTransposeOperator: Operator {
         guard let s = try? shapes(inputs) else { return "invalid inputs" }
         guard s.dataType == .float32 else { return "GPU kernel is float32 only" }
         guard s.geometry.spatialRank <= 2 else { return "\(s.geometry.spatialRank)-D ConvTranspose runs on the CPU" }
+        guard s.geometry.fitsShaderArithmetic else { return "strides, dilations or pads too large for 32-bit index arithmetic" }
         if let reason = KernelLimits.reason(inputs.compactMap { $0?.spec } + outputs, device: device) { return reason }
         return nil
     }
