@@ -47,8 +47,8 @@ public struct ConvAttributes: Sendable, Equatable {
         }
         autoPad = parsed
         groups = try node.int("group", default: 1)
-        guard groups >= 1 else {
-            throw ModelError.invalidAttributeValue(node: label, attribute: "group", reason: "must be ≥ 1, got \(groups)")
+        guard groups >= 1 && groups <= Self.limit else {
+            throw ModelError.invalidAttributeValue(node: label, attribute: "group", reason: "must be between 1 and \(Self.limit), got \(groups)")
         }
     }
 
