@@ -18,6 +18,11 @@ public enum OpShaders {
         "pool.comp": PackageResources.pool_comp,
         "global_pool.comp": PackageResources.global_pool_comp,
         "lrn.comp": PackageResources.lrn_comp,
+        "conv_common.glsl": PackageResources.conv_common_glsl,
+        "conv2d.comp": PackageResources.conv2d_comp,
+        "conv2d_depthwise.comp": PackageResources.conv2d_depthwise_comp,
+        "conv_transpose.comp": PackageResources.conv_transpose_comp,
+        "batchnorm.comp": PackageResources.batchnorm_comp,
     ]
 
     private static let cache = Locked<[String: ShaderSource]>([:])

@@ -14,6 +14,9 @@ public enum OperatorRegistry {
         list += GemmOperator.registrations
         list += PoolOperator.registrations
         list += LRNOperator.registrations
+        list += ConvOperator.registrations
+        list += ConvTransposeOperator.registrations
+        list += BatchNormalizationOperator.registrations
         return list
     }()
 
