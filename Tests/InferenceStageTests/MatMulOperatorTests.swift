@@ -109,8 +109,8 @@ import Testing
         }
     }
 
-    @Test(arguments: FusedActivation.allCases, [([2, 33, 17], [17, 70], [70]), ([1, 64], [64, 9], [1, 9]), ([4, 5], [5, 3], [4, 1])])
-    func fusedGPUMatchesCPU(activation: FusedActivation, shapes: ([Int], [Int], [Int])) throws {
+    @Test(arguments: MatMulActivation.allCases, [([2, 33, 17], [17, 70], [70]), ([1, 64], [64, 9], [1, 9]), ([4, 5], [5, 3], [4, 1])])
+    func fusedGPUMatchesCPU(activation: MatMulActivation, shapes: ([Int], [Int], [Int])) throws {
         var random = TestRandom(seed: UInt64(shapes.0.count + 7 * shapes.1.count))
         try OperatorHarness.check("FusedMatMul", domain: MatMulOperator.fusedDomain, attributes: ["activation": .string(activation.rawValue)],
                                   inputs: [random.floats(shapes.0), random.floats(shapes.1), random.floats(shapes.2)], opset: 1, rtol: 1e-4, atol: 1e-4)

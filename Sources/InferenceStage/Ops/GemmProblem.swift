@@ -2,7 +2,7 @@ import Foundation
 import GPUCore
 
 /// Activation applied after a fused product (FusedMatMul's `activation` attribute).
-public enum FusedActivation: String, Sendable, CaseIterable {
+public enum MatMulActivation: String, Sendable, CaseIterable {
     case none = ""
     case relu = "Relu"
     case gelu = "Gelu"
@@ -50,7 +50,7 @@ struct GemmProblem: Sendable, Equatable {
     /// The bias element added to output (m, n); nil when there is no bias.
     var biasRow: Int? = nil, biasCol: Int = 0
     var alpha: Float = 1, beta: Float = 1
-    var activation: FusedActivation = .none
+    var activation: MatMulActivation = .none
 
     var batchCount: Int { batchDims.reduce(1, *) }
     var outputCount: Int { batchCount * m * n }

@@ -10,17 +10,17 @@ public struct MatMulOperator: Operator {
 
     /// True for FusedMatMul (reads a third input as bias).
     public let fused: Bool
-    public let activation: FusedActivation
+    public let activation: MatMulActivation
 
-    public init(fused: Bool = false, activation: FusedActivation = .none) {
+    public init(fused: Bool = false, activation: MatMulActivation = .none) {
         self.fused = fused
         self.activation = activation
     }
 
     init(fusedNode node: Node) throws {
         let name = try node.string("activation", default: "")
-        guard let activation = FusedActivation(rawValue: name) else {
-            let known = FusedActivation.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+        guard let activation = MatMulActivation(rawValue: name) else {
+            let known = MatMulActivation.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
             throw ModelError.invalidAttributeValue(node: node.label, attribute: "activation", reason: "must be one of \(known), not \"\(name)\"")
         }
         self.init(fused: true, activation: activation)
