@@ -8,6 +8,14 @@ public enum OpShaders {
         "strided_copy.comp": PackageResources.strided_copy_comp,
         "unary.comp": PackageResources.unary_comp,
         "binary.comp": PackageResources.binary_comp,
+        "element.glsl": PackageResources.element_glsl,
+        "gather.comp": PackageResources.gather_comp,
+        "cast.comp": PackageResources.cast_comp,
+        "where.comp": PackageResources.where_comp,
+        "not.comp": PackageResources.not_comp,
+        "trilu.comp": PackageResources.trilu_comp,
+        "pad.comp": PackageResources.pad_comp,
+        "cumsum.comp": PackageResources.cumsum_comp,
     ]
 
     private static let cache = Locked<[String: ShaderSource]>([:])
