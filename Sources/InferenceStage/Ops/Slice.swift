@@ -31,11 +31,11 @@ public struct SliceOperator: Operator {
             guard let e = try values(2) else { throw OperatorError.missingInput(2) }
             (starts, ends, axesGiven, stepsGiven) = (s, e, try values(3), try values(4))
         }
-        let axes = try normalizedAxes(axesGiven ?? Array(0..<starts.count), rank: dims.count)
         let steps = stepsGiven ?? [Int](repeating: 1, count: starts.count)
-        guard ends.count == starts.count, axes.count == starts.count, steps.count == starts.count else {
+        guard ends.count == starts.count, (axesGiven ?? starts).count == starts.count, steps.count == starts.count else {
             throw OperatorError.invalid("Slice starts \(starts), ends \(ends), axes \(axesGiven ?? []) and steps \(steps) differ in length")
         }
+        let axes = try normalizedAxes(axesGiven ?? Array(0..<starts.count), rank: dims.count)
         var r = Ranges(starts: [Int](repeating: 0, count: dims.count), steps: [Int](repeating: 1, count: dims.count), counts: dims)
         for (i, axis) in axes.enumerated() {
             let n = dims[axis], step = steps[i]
