@@ -86,6 +86,9 @@ import Testing
         #expect(old.cpu.map { $0.floats() } == [[1, 2], [3, 4, 5, 6]])
         let thirds = try T.check("Split", inputs: [x], outputCount: 3, opset: 13)
         #expect(thirds.cpu.map { $0.floats() } == [[1, 2], [3, 4], [5, 6]])
+        // An empty `split` input means "not given" (some exporters write one).
+        let halves = try T.check("Split", inputs: [x, T.int64s([])], outputCount: 2, opset: 13)
+        #expect(halves.cpu.map { $0.floats() } == [[1, 2, 3], [4, 5, 6]])
         let four = try T.check("Split", attributes: ["num_outputs": .int(4)], inputs: [x], outputCount: 4, opset: 18)
         #expect(four.cpu.map { $0.floats() } == [[1, 2], [3, 4], [5, 6], []])
     }
@@ -180,6 +183,25 @@ import Testing
         #expect(out.floats() == [1, 2, 1, 2, 3, 4, 3, 4] as [Float])
         #expect(T.errorMessage { try OperatorHarness.check("Tile", inputs: [x, T.int64s([2])], opset: 13) }
                 == "Tile repeats [2] must be 2 non-negative counts, one per axis of [2, 2]")
+    }
+
+    /// Devices without 8- or 16-bit storage fall back to the CPU for those types, with the reason.
+    @Test func narrowTypesNeedStorageFeatures() throws {
+        var device = OperatorHarness.context.capabilities
+        device.storageBuffer8Bit = false
+        device.storageBuffer16Bit = false
+        let transpose = try T.make("Transpose", inputCount: 1)
+        let bytes = [PlanInput(spec: TensorSpec(.uint8, [2, 3]))]
+        #expect(transpose.gpuUnsupportedReason(bytes, outputs: [TensorSpec(.uint8, [3, 2])], device: device) == "device lacks 8-bit storage for uint8")
+        let halves = [PlanInput(spec: TensorSpec(.float16, [2, 3]))]
+        #expect(transpose.gpuUnsupportedReason(halves, outputs: [TensorSpec(.float16, [3, 2])], device: device) == "device lacks 16-bit storage for float16")
+        let words = [PlanInput(spec: TensorSpec(.int64, [2, 3]))]
+        #expect(transpose.gpuUnsupportedReason(words, outputs: [TensorSpec(.int64, [3, 2])], device: device) == nil)
+        let cast = try T.make("Cast", attributes: ["to": .int(Int(DataType.bool.rawValue))], inputCount: 1)
+        #expect(cast.gpuUnsupportedReason([PlanInput(spec: TensorSpec(.float32, [4]))], outputs: [TensorSpec(.bool, [4])], device: device)
+                == "device lacks 8-bit storage for bool")
+        let select = try T.make("Where", inputCount: 3)
+        #expect(select.gpuUnsupportedReason([], outputs: [TensorSpec(.float32, [4])], device: device) == "device lacks 8-bit storage for the bool condition")
     }
 
     @Test func copyBoxesMergeContiguousAxes() {

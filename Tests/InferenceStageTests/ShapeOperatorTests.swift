@@ -42,6 +42,8 @@ import Testing
                 == "cannot reshape [2, 3] (6 elements) to [-1, -1]: more than one -1")
         #expect(T.errorMessage { _ = try dims("Reshape", [x, T.int64s([4, -1])]) }
                 == "cannot reshape [2, 3] (6 elements) to [4, -1]: the other dims (product 4) do not divide the element count")
+        #expect(T.errorMessage { _ = try dims("Reshape", [T.random(.float32, [0, 3], seed: 1), T.int64s([0, -1])]) }
+                == "cannot reshape [0, 3] (0 elements) to [0, -1]: -1 is ambiguous when the other dims hold no elements")
         #expect(T.errorMessage { _ = try dims("Reshape", ["allowzero": .int(1)], [x, T.int64s([0, -1])], opset: 14) }
                 == "cannot reshape [2, 3] (6 elements) to [0, -1]: allowzero forbids 0 together with -1")
     }
@@ -81,6 +83,9 @@ import Testing
         #expect(outcome.cpu[1].dataType == .bool)
         #expect(outcome.cpu[1].bytes == [UInt8](repeating: 1, count: 12))
         #expect(outcome.gpuReason == "Dropout's mask output is made on the CPU")
+        // Before opset 10 the mask has the data's type.
+        let old = try T.check("Dropout", attributes: ["ratio": .float(0.3)], inputs: [x], outputCount: 2, opset: 9, requireGPU: false)
+        #expect(old.cpu[1] == T.floats([Float](repeating: 1, count: 12), dims: [3, 4]))
         let training = try TensorData(dataType: .bool, dims: [], bytes: [1])
         #expect(T.errorMessage { try T.check("Dropout", inputs: [x, T.floats([0.3], dims: []), training], outputCount: 1, opset: 13) }?
                 .contains("training mode") == true)

@@ -11,8 +11,9 @@ public struct ReshapeOperator: Operator {
         case squeeze(axes: [Int]?)
         case unsqueeze(axes: [Int]?)
         case identity
-        /// The mask output (all true in inference) is produced on the CPU.
-        case dropout(maskWanted: Bool)
+        /// The mask output (all ones in inference) is produced on the CPU; before opset 10 it has
+        /// the data's type, from 10 it is bool.
+        case dropout(maskWanted: Bool, boolMask: Bool)
     }
 
     let form: Form
@@ -34,9 +35,9 @@ public struct ReshapeOperator: Operator {
             OperatorRegistration("Identity", opsets: 1...21, types: allTypes, gpu: .all) { _, _ in
                 ReshapeOperator(form: .identity)
             },
-            OperatorRegistration("Dropout", opsets: 7...21, types: allTypes, gpu: .some("without mask output")) { node, _ in
+            OperatorRegistration("Dropout", opsets: 7...21, types: allTypes, gpu: .some("without mask output")) { node, opset in
                 let maskWanted = node.outputs.count > 1 && !node.outputs[1].isEmpty
-                return ReshapeOperator(form: .dropout(maskWanted: maskWanted))
+                return ReshapeOperator(form: .dropout(maskWanted: maskWanted, boolMask: opset >= 10))
             },
         ]
     }
@@ -51,7 +52,7 @@ public struct ReshapeOperator: Operator {
     }
 
     public var aliasedInput: Int? {
-        if case .dropout(true) = form { return nil }
+        if case .dropout(true, _) = form { return nil }
         return 0
     }
 
@@ -78,11 +79,11 @@ public struct ReshapeOperator: Operator {
             return [TensorSpec(data.spec.dataType, try Self.unsqueezedDims(dims, axes: axes))]
         case .identity:
             return [data.spec]
-        case .dropout(let maskWanted):
+        case let .dropout(maskWanted, boolMask):
             if let training = try planValue(inputs, 2, "Dropout's training_mode"), training.int64s().first ?? 0 != 0 {
                 throw OperatorError.invalid("Dropout in training mode is not supported (Sluice runs inference); set training_mode to false")
             }
-            return maskWanted ? [data.spec, TensorSpec(.bool, dims)] : [data.spec]
+            return maskWanted ? [data.spec, TensorSpec(boolMask ? .bool : data.spec.dataType, dims)] : [data.spec]
         }
     }
 
@@ -110,7 +111,8 @@ public struct ReshapeOperator: Operator {
         if allowZero, inferred != nil, shape.contains(0) { throw problem("allowzero forbids 0 together with -1") }
         guard let known = ShapeMath.elementCount(out) else { throw problem("the element count overflows") }
         if let i = inferred {
-            guard known > 0, count % known == 0 else { throw problem("the other dims (product \(known)) do not divide the element count") }
+            guard known > 0 else { throw problem("-1 is ambiguous when the other dims hold no elements") }
+            guard count % known == 0 else { throw problem("the other dims (product \(known)) do not divide the element count") }
             out[i] = count / known
         } else if known != count {
             throw problem("the new shape holds \(known) elements")
@@ -138,7 +140,7 @@ public struct ReshapeOperator: Operator {
         guard let data = present(inputs, 0) else { throw OperatorError.missingInput(0) }
         var results = [try data.reshaped(outputs[0].dims)]
         if outputs.count > 1 {
-            results.append(try TensorData(int64s: [Int64](repeating: 1, count: data.elementCount), dims: outputs[1].dims, as: .bool))
+            results.append(try TensorData(int64s: [Int64](repeating: 1, count: data.elementCount), dims: outputs[1].dims, as: outputs[1].dataType))
         }
         return results
     }

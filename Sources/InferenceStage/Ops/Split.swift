@@ -50,7 +50,8 @@ public struct SplitOperator: Operator {
         guard let x = present(inputs, 0) else { throw OperatorError.missingInput(0) }
         guard x.spec.rank > 0 else { throw OperatorError.invalid("Split cannot split a scalar (rank 0)") }
         let a = try Shapes.normalizeAxis(axis, rank: x.spec.rank)
-        let given = try splitAttribute ?? planValue(inputs, 1, "Split's sizes").map(integers)
+        // Some exporters pass an empty `split` input to mean "not given".
+        let given = try splitAttribute ?? planValue(inputs, 1, "Split's sizes").map(integers).flatMap { $0.isEmpty ? nil : $0 }
         return (a, try sizes(total: x.spec.dims[a], given: given), x.spec)
     }
 
