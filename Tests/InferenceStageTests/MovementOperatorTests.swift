@@ -185,6 +185,22 @@ import Testing
                 == "Tile repeats [2] must be 2 non-negative counts, one per axis of [2, 2]")
     }
 
+    /// Values from a model must never trap: huge steps, shapes and pads are errors or harmless.
+    @Test func hugeValuesFromTheModelAreHandled() throws {
+        let x = T.random(.float32, [10, 10], seed: 1)
+        let big = Int(Int64.max)
+        let one = try OperatorHarness.check("Slice", inputs: [x, T.int64s([0, 9]), T.int64s([big, Int(Int64.min)]), nil, T.int64s([big, Int(Int64.min)])], opset: 13)
+        #expect(one.cpu[0].dims == [1, 1])
+        #expect(one.cpu[0].floats() == [x.floats()[9]])
+        #expect(T.errorMessage { try OperatorHarness.check("Expand", inputs: [x, T.int64s([1 << 40, 1 << 40, 10, 10])], opset: 13) }?
+                .contains("too many elements") == true)
+        #expect(T.errorMessage { try OperatorHarness.check("Tile", inputs: [x, T.int64s([big, 2])], opset: 13) } == "Tile of [10, 10] by [\(big), 2] is too large")
+        #expect(T.errorMessage { try OperatorHarness.check("Pad", inputs: [x, T.int64s([big, 0, big, 0])], opset: 13) }?.contains("is too large") == true)
+        let empty = try OperatorHarness.check("Range", inputs: [try TensorData([Int64.max], dims: []), try TensorData([Int64.min], dims: []),
+                                                               try TensorData([Int64(1)], dims: [])], requireGPU: false)
+        #expect(empty.cpu[0].dims == [0])
+    }
+
     /// Devices without 8- or 16-bit storage fall back to the CPU for those types, with the reason.
     @Test func narrowTypesNeedStorageFeatures() throws {
         var device = OperatorHarness.context.capabilities

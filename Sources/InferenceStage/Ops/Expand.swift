@@ -15,7 +15,7 @@ public struct ExpandOperator: Operator {
         guard shape.allSatisfy({ $0 >= 0 }), let dims = Shapes.broadcast(x.spec.dims, shape) else {
             throw OperatorError.invalid("cannot expand \(x.spec.dims) to \(shape): each dim must match or be 1")
         }
-        return [TensorSpec(x.spec.dataType, dims)]
+        return [TensorSpec(x.spec.dataType, try checkedDims(dims, "Expand of \(x.spec.dims) to \(shape)"))]
     }
 
     static func box(_ input: [Int], _ output: [Int]) -> CopyBox {

@@ -32,7 +32,7 @@ public struct GatherOperator: Operator {
         let l = try layout(data: data.spec.dims, indices: indices.spec.dims)
         if let known = indices.constant { _ = try resolved(known, l) }
         let dims = Array(data.spec.dims[..<l.axis]) + indices.spec.dims + Array(data.spec.dims[(l.axis + 1)...])
-        return [TensorSpec(data.spec.dataType, dims)]
+        return [TensorSpec(data.spec.dataType, try checkedDims(dims, "Gather's output"))]
     }
 
     /// Indices made non-negative; an out-of-range one is an error naming it and the axis size.

@@ -49,12 +49,21 @@ public struct PadOperator: Operator {
     public func outputSpecs(_ inputs: [PlanInput?]) throws -> [TensorSpec] {
         guard let x = present(inputs, 0) else { throw OperatorError.missingInput(0) }
         let (begins, ends) = try pads(x.spec.dims) { try planValue(inputs, $0, "Pad's \(["", "pads", "constant_value", "axes"][$0])").map(integers) }
-        let dims = x.spec.dims.indices.map { x.spec.dims[$0] + begins[$0] + ends[$0] }
-        guard dims.allSatisfy({ $0 >= 0 }) else { throw OperatorError.invalid("Pad of \(x.spec.dims) by begins \(begins) ends \(ends) crops below zero") }
+        // Pads come from the model: add them without trapping on overflow.
+        let sums = x.spec.dims.indices.map { i -> Int? in
+            let (withBegin, o1) = x.spec.dims[i].addingReportingOverflow(begins[i])
+            let (total, o2) = withBegin.addingReportingOverflow(ends[i])
+            return o1 || o2 ? nil : total
+        }
+        guard !sums.contains(nil) else { throw OperatorError.invalid("Pad of \(x.spec.dims) by begins \(begins) ends \(ends) is too large") }
+        let dims = sums.compactMap { $0 }
+        guard dims.allSatisfy({ $0 >= 0 }) else {
+            throw OperatorError.invalid("Pad of \(x.spec.dims) by begins \(begins) ends \(ends) crops below zero")
+        }
         for (axis, n) in x.spec.dims.enumerated() where n == 0 && dims[axis] > 0 && mode != .constant {
             throw OperatorError.invalid("Pad mode \(mode) cannot fill axis \(axis) of \(x.spec.dims): it is empty")
         }
-        return [TensorSpec(x.spec.dataType, dims)]
+        return [TensorSpec(x.spec.dataType, try checkedDims(dims, "Pad of \(x.spec.dims)"))]
     }
 
     /// The input index output index `o` reads along an axis of size `n`, or nil for the constant.
@@ -73,24 +82,24 @@ public struct PadOperator: Operator {
         }
     }
 
-    /// The constant as one element of the data's type.
-    func constantElement(_ x: TensorData, _ value: TensorData?) throws -> TensorData {
+    /// The constant as one element of `dataType`: input 2 (opset 11+), else the `value` attribute.
+    func constantElement(_ dataType: DataType, _ value: TensorData?) throws -> TensorData {
         if let value {
-            guard value.dataType == x.dataType, value.elementCount == 1 else {
-                throw OperatorError.invalid("Pad's constant_value must be one \(x.dataType) element, not \(value.dataType) \(value.dims)")
+            guard value.dataType == dataType, value.elementCount == 1 else {
+                throw OperatorError.invalid("Pad's constant_value must be one \(dataType) element, not \(value.dataType) \(value.dims)")
             }
             return try value.reshaped([1])
         }
         let v = attributes?.value ?? 0
-        return x.dataType.isFloatingPoint ? try TensorData(floats: [v], dims: [1], as: x.dataType)
-                                          : try TensorData(int64s: [Int64(exactly: v.rounded(.towardZero)) ?? 0], dims: [1], as: x.dataType)
+        return dataType.isFloatingPoint ? try TensorData(floats: [v], dims: [1], as: dataType)
+                                        : try TensorData(int64s: [Int64(exactly: v.rounded(.towardZero)) ?? 0], dims: [1], as: dataType)
     }
 
     public func computeCPU(_ inputs: [TensorData?], outputs: [TensorSpec]) throws -> [TensorData] {
         guard let x = present(inputs, 0) else { throw OperatorError.missingInput(0) }
         let (begins, _) = try pads(x.dims) { present(inputs, $0).map(integers) }
         // The constant is appended after the input's elements so one gather builds the output.
-        let constant = try constantElement(x, attributes == nil ? present(inputs, 2) : nil)
+        let constant = try constantElement(x.dataType, attributes == nil ? present(inputs, 2) : nil)
         let source = try TensorData(dataType: x.dataType, dims: [x.elementCount + 1], bytes: x.bytes + constant.bytes)
         let out = outputs[0].dims
         let inStrides = Shapes.strides(x.dims)
@@ -130,7 +139,7 @@ public struct PadOperator: Operator {
         let (begins, _) = try pads(x.spec.dims, known)
         let hasConstantInput = attributes == nil && present(inputs, 2) != nil
         if hasConstantInput && present(constants, 2) == nil { throw OperatorError.invalid("Pad's constant_value must be known when planning to run on the GPU") }
-        let value = try constantElement(try TensorData(zeros: x.spec.dataType, dims: []), hasConstantInput ? present(constants, 2) : nil).floats()[0]
+        let value = try constantElement(x.spec.dataType, hasConstantInput ? present(constants, 2) : nil).floats()[0]
         let kernel = try encoder.kernel("pad.comp", ["MODE": String(mode.rawValue)], bindings: 2, pushBytes: 84)
         let scalar = x.spec.dims.isEmpty
         var push = PushConstants()

@@ -1,4 +1,3 @@
-import Foundation
 import GPUCore
 
 /// Range(start, limit, delta): its length depends on input values, so all three are plan-time
@@ -6,9 +5,10 @@ import GPUCore
 public struct RangeOperator: Operator {
     /// A guard against a model asking for an absurd length (a typo'd limit or a tiny float delta).
     static let maxElements = 1 << 31
+    static let types: [DataType] = [.float32, .float16, .int32, .int64]
 
     public static var registrations: [OperatorRegistration] {
-        [OperatorRegistration("Range", opsets: 11...21, types: [.float32, .float16, .int32, .int64], gpu: .none) { _, _ in RangeOperator() }]
+        [OperatorRegistration("Range", opsets: 11...21, types: types, gpu: .none) { _, _ in RangeOperator() }]
     }
 
     public var planTimeInputs: [Int] { [0, 1, 2] }
@@ -39,17 +39,15 @@ public struct RangeOperator: Operator {
             n = ((Double(l) - Double(s)) / Double(d)).rounded(.up)
         }
         guard n <= Double(Self.maxElements) else { throw OperatorError.invalid("Range would have \(n) elements, more than \(Self.maxElements)") }
-        return max(Int(n), 0)
+        return n <= 0 ? 0 : Int(n)
     }
 
     public func outputSpecs(_ inputs: [PlanInput?]) throws -> [TensorSpec] {
         let values = try (0..<3).map { try planValue(inputs, $0, "Range's \(["start", "limit", "delta"][$0])") }
         guard let type = values[0]?.dataType else { throw OperatorError.missingInput(0) }
-        guard registrationTypes.contains(type) else { throw OperatorError.unsupportedType(input: 0, type) }
+        guard Self.types.contains(type) else { throw OperatorError.unsupportedType(input: 0, type) }
         return [TensorSpec(type, [try count(values)])]
     }
-
-    var registrationTypes: [DataType] { [.float32, .float16, .int32, .int64] }
 
     public func computeCPU(_ inputs: [TensorData?], outputs: [TensorSpec]) throws -> [TensorData] {
         let (start, _, delta) = try scalars(inputs)

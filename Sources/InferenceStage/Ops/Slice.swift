@@ -38,8 +38,11 @@ public struct SliceOperator: Operator {
         let axes = try normalizedAxes(axesGiven ?? Array(0..<starts.count), rank: dims.count)
         var r = Ranges(starts: [Int](repeating: 0, count: dims.count), steps: [Int](repeating: 1, count: dims.count), counts: dims)
         for (i, axis) in axes.enumerated() {
-            let n = dims[axis], step = steps[i]
-            guard step != 0, step != Int.min else { throw OperatorError.invalid("Slice step \(step) for axis \(axis) is not allowed") }
+            let n = dims[axis]
+            guard steps[i] != 0 else { throw OperatorError.invalid("Slice step 0 for axis \(axis) is not allowed") }
+            // A step beyond the axis picks at most one element either way; bounding it keeps
+            // stride × step from overflowing.
+            let step = steps[i] > 0 ? min(steps[i], max(n, 1)) : max(steps[i], -max(n, 1))
             // Negative indices count from the end; then clamp ([0, n] forwards, [-1, n-1] backwards).
             func resolve(_ v: Int) -> Int {
                 let w = v < 0 ? v.addingReportingOverflow(n).partialValue : v

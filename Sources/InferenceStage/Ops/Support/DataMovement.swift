@@ -74,6 +74,14 @@ func normalizedAxes(_ axes: [Int], rank: Int, what: String = "axes") throws -> [
     }
 }
 
+/// `dims` when their element count fits in an Int; otherwise an error naming `what`.
+func checkedDims(_ dims: [Int], _ what: @autoclosure () -> String) throws -> [Int] {
+    guard ShapeMath.elementCount(dims) != nil else {
+        throw OperatorError.invalid("\(what()) would have dims \(dims): negative, or too many elements")
+    }
+    return dims
+}
+
 /// The value of a plan-time input, or an error saying that it had to be known when planning.
 func planValue(_ inputs: [PlanInput?], _ index: Int, _ what: String) throws -> TensorData? {
     guard let input = present(inputs, index) else { return nil }
