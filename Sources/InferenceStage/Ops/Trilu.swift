@@ -33,6 +33,7 @@ public struct TriluOperator: Operator {
 
     public func computeCPU(_ inputs: [TensorData?], outputs: [TensorSpec]) throws -> [TensorData] {
         guard let x = present(inputs, 0) else { throw OperatorError.missingInput(0) }
+        guard x.dims.count >= 2 else { throw OperatorError.invalid("Trilu needs rank 2 or more, not \(x.dims)") }
         let k = try diagonal(present(inputs, 1))
         let rows = x.dims[x.dims.count - 2], cols = x.dims[x.dims.count - 1]
         let size = x.dataType.byteSize
