@@ -23,6 +23,14 @@ public enum OpShaders {
         "conv2d_depthwise.comp": PackageResources.conv2d_depthwise_comp,
         "conv_transpose.comp": PackageResources.conv_transpose_comp,
         "batchnorm.comp": PackageResources.batchnorm_comp,
+        "element.glsl": PackageResources.element_glsl,
+        "gather.comp": PackageResources.gather_comp,
+        "cast.comp": PackageResources.cast_comp,
+        "where.comp": PackageResources.where_comp,
+        "not.comp": PackageResources.not_comp,
+        "trilu.comp": PackageResources.trilu_comp,
+        "pad.comp": PackageResources.pad_comp,
+        "cumsum.comp": PackageResources.cumsum_comp,
     ]
 
     private static let cache = Locked<[String: ShaderSource]>([:])
