@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func everyFixtureModelIsListedOnce() throws {
-        let listed = ciModels + slowModels
+        let listed = Self.ciModels + Self.slowModels
         #expect(Set(listed).count == listed.count)
         #expect(Set(listed) == Set(try ConformanceData.manifest().keys))
     }
@@ -42,8 +42,8 @@ import Testing
 }
 
 enum ConformanceData {
-    static let ciModels = ["bvlc_alexnet", "squeezenet", "zfnet512", "shufflenet"]
-    static let slowModels = ["densenet121", "inception_v1", "inception_v2", "resnet50", "vgg19"]
+    static let ciModels = ["squeezenet", "shufflenet"]
+    static let slowModels = ["bvlc_alexnet", "zfnet512", "densenet121", "inception_v1", "inception_v2", "resnet50", "vgg19"]
 
     static var runAll: Bool { ProcessInfo.processInfo.environment["SLUICE_CONFORMANCE_ALL"] == "1" }
 
@@ -86,7 +86,9 @@ enum ConformanceData {
         let session = try InferenceSession(modelPath: modelDirectory.appendingPathComponent("model.onnx").path,
                                            options: SessionOptions(context: OperatorHarness.context))
         let placements = try session.placements(inputDims: [entry.input: entry.inputShape])
-        let fallbacks = placements.filter { $0.placement.hasPrefix("cpu") }
+        // A device limit (lavapipe binds at most 128 MiB per buffer; AlexNet's and ZFNet's FC weights
+        // are larger) is a legitimate fallback; any other CPU node is a missing GPU kernel.
+        let fallbacks = placements.filter { $0.placement.hasPrefix("cpu") && !$0.placement.contains("maxStorageBufferRange") }
         let outputs = try await session.run(feeds: [entry.input: Tensor(input)])
         let actual = try #require(outputs[entry.output], "\(name): no output \(entry.output)").cpuData()
         let elapsed = ContinuousClock.now - start
