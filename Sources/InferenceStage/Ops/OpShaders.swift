@@ -12,6 +12,8 @@ public enum OpShaders {
         "reduce.comp": PackageResources.reduce_comp,
         "softmax.comp": PackageResources.softmax_comp,
         "layer_norm.comp": PackageResources.layer_norm_comp,
+        "sample.comp": PackageResources.sample_comp,
+        "generation_feeds.comp": PackageResources.generation_feeds_comp,
     ]
 
     private static let cache = Locked<[String: ShaderSource]>([:])
