@@ -15,6 +15,16 @@ public struct DecoderInterface: Sendable, Equatable {
     public static func presentKey(_ layer: Int) -> String { "present.\(layer).key" }
     public static func presentValue(_ layer: Int) -> String { "present.\(layer).value" }
 
+    public init(layers: Int, heads: Int, headDimension: Int, vocabularySize: Int, maxPositions: Int?) {
+        self.layers = layers
+        self.heads = heads
+        self.headDimension = headDimension
+        self.vocabularySize = vocabularySize
+        self.maxPositions = maxPositions
+    }
+
+    /// Reads the interface from the model's inputs and outputs; a missing or mistyped one is a
+    /// `GenerationError.modelInterface` naming it.
     public init(model: OnnxModel) throws(GenerationError) {
         let inputs = Dictionary(model.graph.inputs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let outputs = Dictionary(model.graph.outputs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
