@@ -7,3 +7,5 @@ swift build -c release --product sluice 2>&1 | grep -E "error|warning: unre|Comp
 bin=$(swift build -c release --product sluice --show-bin-path)/sluice
 "$bin" devices
 "$bin" selftest
+# The main job: classify the bundled photos with EfficientNet-Lite0 on the GPU (top-5 as JSON lines).
+"$bin" run pipelines/classify.json

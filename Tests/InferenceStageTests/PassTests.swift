@@ -41,3 +41,41 @@ import Testing
         #expect(try ConstantFolding.run(g, opset: 17).nodes.count == 1)
     }
 }
+
+@Suite struct ActivationFusionTests {
+    static func matmulModel() throws -> OnnxModel {
+        var random = TestRandom(seed: 3)
+        let graph = Graph(name: "mlp", nodes: [
+            Node(name: "mm", opType: "MatMul", inputs: ["x", "w"], outputs: ["xw"]),
+            Node(name: "bias", opType: "Add", inputs: ["xw", "b"], outputs: ["pre"]),
+            Node(name: "act", opType: "Relu", inputs: ["pre"], outputs: ["y"]),
+        ], inputs: [ValueInfo(name: "x", dataType: .float32, shape: [.fixed(3), .fixed(5)])],
+           outputs: [ValueInfo(name: "y", dataType: .float32, shape: [.fixed(3), .fixed(4)])],
+           initializers: ["w": random.floats([5, 4]), "b": random.floats([4])], valueInfo: [:])
+        return OnnxModel(irVersion: 8, producerName: "", producerVersion: "", opsetImports: ["": 17], graph: graph)
+    }
+
+    @Test func matMulBiasAndReluBecomeOneFusedMatMul() throws {
+        let fused = try ActivationFusion.run(Self.matmulModel().graph, opset: 17)
+        #expect(fused.nodes.count == 1)
+        #expect(fused.nodes[0].opType == "FusedMatMul" && fused.nodes[0].domain == "com.sluice")
+        #expect(fused.nodes[0].inputs == ["x", "w", "b"] && fused.nodes[0].outputs == ["y"])
+        #expect(fused.nodes[0].attributes["activation"] == .string("Relu"))
+    }
+
+    @Test func fusedAndUnfusedSessionsAgree() async throws {
+        var random = TestRandom(seed: 9)
+        let x = Tensor(random.floats([3, 5]))
+        var plain = SessionOptions(context: OperatorHarness.context)
+        plain.graphOptimization = false
+        let a = try await InferenceSession(model: Self.matmulModel(), options: plain).run(feeds: ["x": x])
+        let b = try await InferenceSession(model: Self.matmulModel(), options: SessionOptions(context: OperatorHarness.context)).run(feeds: ["x": x])
+        OperatorHarness.expectClose(try b["y"]!.cpuData(), try a["y"]!.cpuData(), rtol: 1e-5, atol: 1e-6)
+    }
+
+    @Test func sharedIntermediatesAreNotFused() throws {
+        var graph = try Self.matmulModel().graph
+        graph.outputs.append(ValueInfo(name: "xw", dataType: .float32, shape: [.fixed(3), .fixed(4)]))
+        #expect(try ActivationFusion.run(graph, opset: 17).nodes.map(\.opType) == ["MatMul", "Add", "Relu"])
+    }
+}

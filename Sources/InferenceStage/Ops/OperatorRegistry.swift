@@ -10,6 +10,30 @@ public enum OperatorRegistry {
         list += SoftmaxOperator.registrations
         list += LayerNormalizationOperator.registrations
         list += InstanceNormalizationOperator.registrations
+        list += MatMulOperator.registrations
+        list += GemmOperator.registrations
+        list += PoolOperator.registrations
+        list += LRNOperator.registrations
+        list += ConvOperator.registrations
+        list += ConvTransposeOperator.registrations
+        list += BatchNormalizationOperator.registrations
+        list += ReshapeOperator.registrations
+        list += TransposeOperator.registrations
+        list += ConcatOperator.registrations
+        list += SplitOperator.registrations
+        list += SliceOperator.registrations
+        list += ExpandOperator.registrations
+        list += TileOperator.registrations
+        list += GatherOperator.registrations
+        list += ShapeOperator.registrations
+        list += CastOperator.registrations
+        list += ConstantOperator.registrations
+        list += PadOperator.registrations
+        list += RangeOperator.registrations
+        list += WhereOperator.registrations
+        list += NotOperator.registrations
+        list += TriluOperator.registrations
+        list += CumSumOperator.registrations
         return list
     }()
 

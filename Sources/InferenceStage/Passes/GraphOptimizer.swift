@@ -6,6 +6,7 @@ public enum GraphOptimizer {
         let opset = opsetImports[""] ?? 21
         graph = try ConstantFolding.run(graph, opset: opset)
         graph = try ConvBatchNormFusion.run(graph)
+        graph = try ActivationFusion.run(graph, opset: opset)
         graph = DeadNodeElimination.run(graph)
         return graph
     }

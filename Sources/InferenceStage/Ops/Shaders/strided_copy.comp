@@ -2,19 +2,7 @@
 // out[outBase + Σ idx·outStride] = in[inBase + Σ idx·inStride] for every index of a rank ≤ 6 box.
 // One kernel moves data for Transpose, Slice, Expand, Concat, Split and Tile: only the strides differ.
 // ELEM_BYTES picks the element width; the copy moves bits, so it serves every data type.
-#if ELEM_BYTES == 1
-#extension GL_EXT_shader_8bit_storage : require
-#extension GL_EXT_shader_explicit_arithmetic_types_int8 : require
-#define ELEM uint8_t
-#elif ELEM_BYTES == 2
-#extension GL_EXT_shader_16bit_storage : require
-#extension GL_EXT_shader_explicit_arithmetic_types_int16 : require
-#define ELEM uint16_t
-#elif ELEM_BYTES == 8
-#define ELEM uvec2
-#else
-#define ELEM uint
-#endif
+#include "element.glsl"
 layout(local_size_x = 256) in;
 layout(std430, binding = 0) readonly buffer Input { ELEM src[]; };
 layout(std430, binding = 1) writeonly buffer Output { ELEM dst[]; };

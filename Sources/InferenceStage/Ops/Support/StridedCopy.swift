@@ -22,7 +22,12 @@ public struct StridedCopy: Sendable {
         // Rank 0 is one element; pad to rank 1.
         let (d, s, t) = dims.isEmpty ? ([1], [0], [0]) : (dims, sourceStrides, destinationStrides)
         guard d.count <= maxRank else { throw OperatorError.invalid("rank \(d.count) exceeds \(maxRank) for the GPU copy") }
-        for value in [count, sourceBase, destinationBase] + s + t + d where value < 0 || value > Int(UInt32.max) {
+        for value in [count, sourceBase, destinationBase] + d where value < 0 || value > Int(UInt32.max) {
+            throw OperatorError.invalid("tensor too large for 32-bit GPU indexing")
+        }
+        // Strides may be negative (Slice with negative steps): the shader's uint arithmetic wraps,
+        // so a two's-complement stride walks backwards from the base.
+        for value in s + t where value < Int(Int32.min) || value > Int(Int32.max) {
             throw OperatorError.invalid("tensor too large for 32-bit GPU indexing")
         }
         let kernel = try encoder.kernel("strided_copy.comp", ["ELEM_BYTES": String(source.spec.dataType.byteSize)], bindings: 2)
