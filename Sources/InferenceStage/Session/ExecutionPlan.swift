@@ -105,6 +105,16 @@ final class ExecutionPlan: @unchecked Sendable {
             throw InferenceError.node(node: node.label, message: "asks for \(node.outputs.count) outputs; Sluice computes \(specs.count)")
         }
 
+        // Shape and Size depend only on dims, which are known now even for run-time inputs
+        // (a KV-cache model derives its Range limits and masks from them).
+        if let shapeOp = op as? ShapeOperator, let input = planInputs.first ?? nil, let (index, name) = named.first {
+            var value = Value(name: name, spec: specs[index], kind: .constant,
+                              constant: try TensorData(shapeOp.values(input.spec.dims), dims: specs[index].dims))
+            value.folded = true
+            add(value)
+            return
+        }
+
         // Known before running: fold now with the CPU reference.
         let allKnown = planInputs.allSatisfy { $0 == nil || $0?.constant != nil }
         let zeroSized = specs.contains(where: \.isZeroSized)
