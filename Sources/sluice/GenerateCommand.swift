@@ -43,6 +43,7 @@ struct GenerateCommand: AsyncParsableCommand {
         let config = try GeneratePipelineConfig.load(path: pipeline)
         let promptList = try readPrompts()
         let generation = GenerationConfig(maxNewTokens: maxNewTokens ?? config.maxNewTokens ?? 32, sampling: sampling(config))
+        try generation.sampling.validate()
         let generator = try TextGenerator(config: config, sessionOptions: SessionOptions(deviceSelection: deviceOptions.selection))
         let stream = !json && promptList.count == 1
         if stream { FileHandle.standardOutput.write(Data(promptList[0].utf8)) }
