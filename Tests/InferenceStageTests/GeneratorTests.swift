@@ -41,10 +41,12 @@ import Testing
         #expect(interface == DecoderInterface(layers: 4, heads: 4, headDimension: 48, vocabularySize: 4096, maxPositions: 256))
     }
 
-    @Test(.enabled(if: modelRuns)) func greedyTokensEqualOnnxRuntime() throws {
+    /// Both cache layouts: the fixed window (default) and the growing cache.
+    @Test(.enabled(if: modelRuns), arguments: [true, false]) func greedyTokensEqualOnnxRuntime(staticShapes: Bool) throws {
         let generator = try Self.generator()
         for test in try Self.reference().cases {
-            let output = try generator.generate(prompts: [test.prompt_ids], config: GenerationConfig(maxNewTokens: test.greedy_ids.count))
+            let output = try generator.generate(prompts: [test.prompt_ids], config: GenerationConfig(
+                maxNewTokens: test.greedy_ids.count, staticDecodeShapes: staticShapes))
             #expect(output.sequences[0].tokens == test.greedy_ids, "prompt \(test.prompt)")
             #expect(output.sequences[0].finishReason == .length)
             #expect(output.decodeSteps == test.greedy_ids.count - 1)
@@ -88,10 +90,10 @@ import Testing
         #expect(gpu.sequences[0].tokens == (try Self.cpuGreedy(prompt, steps: 12)))
     }
 
-    @Test(.enabled(if: modelRuns)) func batchWithLeftPaddingEqualsSinglePrompts() throws {
+    @Test(.enabled(if: modelRuns), arguments: [true, false]) func batchWithLeftPaddingEqualsSinglePrompts(staticShapes: Bool) throws {
         let cases = try Self.reference().cases
         let prompts = [cases[0].prompt_ids, cases[1].prompt_ids, cases[3].prompt_ids]   // 9, 1 and 15 tokens
-        let output = try Self.generator().generate(prompts: prompts, config: GenerationConfig(maxNewTokens: 16))
+        let output = try Self.generator().generate(prompts: prompts, config: GenerationConfig(maxNewTokens: 16, staticDecodeShapes: staticShapes))
         for (row, index) in [0, 1, 3].enumerated() {
             #expect(output.sequences[row].tokens == Array(cases[index].greedy_ids.prefix(16)), "row \(row)")
             #expect(output.sequences[row].promptTokens == prompts[row])
@@ -110,7 +112,7 @@ import Testing
         return try session.placements(inputDims: dims).filter { $0.placement.hasPrefix("cpu") }.map { "\($0.opType): \($0.placement)" }
     }
 
-    @Test(.enabled(if: modelRuns)) func decodeStepsUploadNothingAndDownloadOnlyTheTokenIds() throws {
+    @Test(.enabled(if: modelRuns), arguments: [true, false]) func decodeStepsUploadNothingAndDownloadOnlyTheTokenIds(staticShapes: Bool) throws {
         // Its own context: other tests' transfers would move a shared one's counters.
         let context = try GPUContext(selection: DeviceSelection(enableValidation: true))
         let generator = try Self.generator(context: context)
@@ -118,7 +120,8 @@ import Testing
         let prompts = [cases[0].prompt_ids, cases[2].prompt_ids]
         var snapshots: [MemoryStats.Snapshot] = []
         let output = try generator.generate(prompts: prompts,
-                                            config: GenerationConfig(maxNewTokens: 8, sampling: SamplingOptions(temperature: 0.9, topK: 10, seed: 1))) { _ in
+                                            config: GenerationConfig(maxNewTokens: 8, sampling: SamplingOptions(temperature: 0.9, topK: 10, seed: 1),
+                                                                     staticDecodeShapes: staticShapes)) { _ in
             snapshots.append(context.stats.snapshot)
             return []
         }

@@ -9,12 +9,18 @@ public struct GenerationConfig: Sendable, Equatable {
     /// Fills the left of shorter prompts in a batch (masked out, so its value does not matter to
     /// the result); defaults to the EOS token or 0.
     public var padTokenID: Int?
+    /// Decode with a fixed-size cache window (every decode step has the same shapes: one plan for
+    /// the whole loop) instead of a cache that grows by one position per step (a new plan per
+    /// step, no copies). See `KVCache`.
+    public var staticDecodeShapes: Bool
 
-    public init(maxNewTokens: Int = 32, sampling: SamplingOptions = .greedy, eosTokenID: Int? = nil, padTokenID: Int? = nil) {
+    public init(maxNewTokens: Int = 32, sampling: SamplingOptions = .greedy, eosTokenID: Int? = nil, padTokenID: Int? = nil,
+                staticDecodeShapes: Bool = true) {
         self.maxNewTokens = maxNewTokens
         self.sampling = sampling
         self.eosTokenID = eosTokenID
         self.padTokenID = padTokenID
+        self.staticDecodeShapes = staticDecodeShapes
     }
 }
 

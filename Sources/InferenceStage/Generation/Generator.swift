@@ -20,7 +20,7 @@ public final class Generator: @unchecked Sendable {
         self.session = session
         self.context = context
         interface = try DecoderInterface(model: session.model)
-        feedsKernel = try context.shaders.kernel(try OpShaders.source("generation_feeds.comp"), bindings: 3, pushConstantBytes: 8)
+        feedsKernel = try context.shaders.kernel(try OpShaders.source("generation_feeds.comp"), bindings: 3, pushConstantBytes: 12)
     }
 
     /// Generates up to `config.maxNewTokens` tokens for each prompt (token ids). `onStep` sees every
@@ -35,7 +35,8 @@ public final class Generator: @unchecked Sendable {
         // The last generated token is never fed back, so the cache needs maxNewTokens - 1 more places.
         let capacity = promptLength + config.maxNewTokens - 1
 
-        let cache = try KVCache(context: context, interface: interface, rows: rows, capacity: capacity)
+        let cache = try KVCache(context: context, interface: interface, rows: rows, capacity: capacity,
+                                layout: config.staticDecodeShapes ? .fixedWindow(capacity) : .growing)
         let logits = try context.makeBuffer(size: rows * promptLength * vocabulary * 4, label: "logits")
         let nextIds = try context.makeBuffer(size: rows * 8, label: "next input_ids")
         let mask = try context.makeBuffer(size: rows * (capacity + 1) * 8, label: "next attention_mask")
@@ -60,9 +61,9 @@ public final class Generator: @unchecked Sendable {
         feeds["input_ids"] = try Tensor(ids, dims: [rows, promptLength])
         feeds["attention_mask"] = try Tensor(maskValues, dims: [rows, promptLength])
         feeds["position_ids"] = try Tensor(positionValues, dims: [rows, promptLength])
+        let buffers = StepBuffers(logits: logits, nextIds: nextIds, mask: mask, positions: positions, pads: padBuffer)
         var tokens = try step(feeds: feeds, cache: cache, presentLength: promptLength, sequenceLength: promptLength,
-                              logits: logits, sampler: sampler, index: 0, nextIds: nextIds, mask: mask,
-                              positions: positions, pads: padBuffer)
+                              sampler: sampler, index: 0, buffers: buffers, promptLength: promptLength)
         let prefillSeconds = Date().timeIntervalSince(start)
         let decodeStart = Date()
         var decodeSteps = 0
@@ -70,14 +71,13 @@ public final class Generator: @unchecked Sendable {
         for index in 0..<config.maxNewTokens {
             if index > 0 {
                 // Decode: one token per row; everything it reads was written on the GPU.
-                let past = promptLength + index - 1
+                let past = config.staticDecodeShapes ? capacity - 1 : promptLength + index - 1
                 var feeds = try cache.pastFeeds(length: past)
                 feeds["input_ids"] = try Tensor.fromGpuBuffer(nextIds, dataType: .int64, dims: [rows, 1])
                 feeds["attention_mask"] = try Tensor.fromGpuBuffer(mask, dataType: .int64, dims: [rows, past + 1])
                 feeds["position_ids"] = try Tensor.fromGpuBuffer(positions, dataType: .int64, dims: [rows, 1])
                 tokens = try step(feeds: feeds, cache: cache, presentLength: past + 1, sequenceLength: 1,
-                                  logits: logits, sampler: sampler, index: index, nextIds: nextIds, mask: mask,
-                                  positions: positions, pads: padBuffer)
+                                  sampler: sampler, index: index, buffers: buffers, promptLength: promptLength)
                 decodeSteps += 1
             }
             var produced = [Int?](repeating: nil, count: rows)
@@ -106,25 +106,39 @@ public final class Generator: @unchecked Sendable {
                                 decodeSteps: decodeSteps)
     }
 
-    /// One model run into the cache's other set, then one GPU stream that picks the tokens, writes
-    /// the next step's feeds and downloads the ids.
+    struct StepBuffers {
+        let logits: GPUBuffer, nextIds: GPUBuffer, mask: GPUBuffer, positions: GPUBuffer, pads: GPUBuffer
+    }
+
+    /// One model run writing presents into the cache, then one GPU stream that moves the cache on,
+    /// picks the tokens, writes the next step's feeds and downloads the ids.
     private func step(feeds: [String: Tensor], cache: KVCache, presentLength: Int, sequenceLength: Int,
-                      logits: GPUBuffer, sampler: TokenSampler, index: Int, nextIds: GPUBuffer,
-                      mask: GPUBuffer, positions: GPUBuffer, pads: GPUBuffer) throws -> [Int] {
+                      sampler: TokenSampler, index: Int, buffers: StepBuffers, promptLength: Int) throws -> [Int] {
         let rows = sampler.rows
         var fetches = try cache.presentFetches(length: presentLength)
-        fetches["logits"] = try Tensor.fromGpuBuffer(logits, dataType: .float32, dims: [rows, sequenceLength, interface.vocabularySize])
+        fetches["logits"] = try Tensor.fromGpuBuffer(buffers.logits, dataType: .float32, dims: [rows, sequenceLength, interface.vocabularySize])
         _ = try session.runSynchronously(feeds: feeds, fetches: fetches)
-        cache.swap()
 
         let stream = try CommandStream(context: context, label: "generation step \(index)")
-        try sampler.record(into: stream, logits: logits, sequenceLength: sequenceLength, step: index, nextIds: nextIds)
-        // The mask buffer holds capacity + 1 columns, the longest the last step can need.
-        let total = presentLength + 1
+        let encoder = KernelEncoder(context: context, stream: stream)
+        try cache.advance(presentLength: presentLength, encoder: encoder)
+        try sampler.record(into: stream, logits: buffers.logits, sequenceLength: sequenceLength, step: index, nextIds: buffers.nextIds)
+        // The next step's mask: the whole window with its unfilled left part masked (fixed layout),
+        // or one column more than this step's presents (growing layout).
+        let total: Int, shift: Int
+        switch cache.layout {
+        case .fixedWindow(let window):
+            total = window
+            shift = max(0, window - promptLength - (index + 1))
+        case .growing:
+            total = presentLength + 1
+            shift = 0
+        }
         var push = PushConstants()
         push.append(UInt32(rows))
         push.append(UInt32(total))
-        try stream.dispatch(feedsKernel, [.read(pads), .write(mask, range: rows * total * 8), .write(positions)],
+        push.append(UInt32(shift))
+        try stream.dispatch(feedsKernel, [.read(buffers.pads), .write(buffers.mask, range: rows * total * 8), .write(buffers.positions)],
                             push: push, groups: ((rows * total + 255) / 256, 1, 1), label: "generation feeds")
         let download = try stream.download(sampler.tokens, bytes: rows * 4)
         try stream.run()
