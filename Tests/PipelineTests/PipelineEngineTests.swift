@@ -75,7 +75,11 @@ struct PipelineEngineTests {
                                    stageExtras: #", "batchSize": 4, "batchTimeoutMs": 5"#, sourceOptions: #", "delayMs": 40"#)
         let outcome = try await InMemoryRunner.run(json: json, registry: testRegistry())
         #expect(outcome.summary.results == 6)
-        #expect(probe.snapshot.batches == [1, 1, 1, 1, 1, 1])
+        // Without the timeout the stage would wait for batches of 4. Exactly six batches of one is
+        // the expected outcome, but a loaded machine may let two items meet before the 5 ms timer
+        // fires, so assert what the timeout guarantees: more batches than size-4 batching would make.
+        #expect(probe.snapshot.batches.reduce(0, +) == 6)
+        #expect(probe.snapshot.batches.count >= 3)
     }
 
     @Test func fullBatchesWhenItemsArriveWithinTheTimeout() async throws {

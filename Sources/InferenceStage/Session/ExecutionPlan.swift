@@ -105,13 +105,17 @@ final class ExecutionPlan: @unchecked Sendable {
             throw InferenceError.node(node: node.label, message: "asks for \(node.outputs.count) outputs; Sluice computes \(specs.count)")
         }
 
-        // Shape and Size depend only on dims, which are known now even for run-time inputs
-        // (a KV-cache model derives its Range limits and masks from them).
-        if let shapeOp = op as? ShapeOperator, let input = planInputs.first ?? nil, let (index, name) = named.first {
-            var value = Value(name: name, spec: specs[index], kind: .constant,
-                              constant: try TensorData(shapeOp.values(input.spec.dims), dims: specs[index].dims))
-            value.folded = true
-            add(value)
+        // Values that follow from specs alone (Shape of a run-time input) fold too.
+        let fromSpecs: [TensorData]?
+        do { fromSpecs = try op.valuesFromSpecs(planInputs) } catch {
+            throw InferenceError.node(node: node.label, message: describe(error, inputs: planInputs))
+        }
+        if let fromSpecs {
+            for (index, name) in named where index < fromSpecs.count {
+                var value = Value(name: name, spec: specs[index], kind: .constant, constant: fromSpecs[index])
+                value.folded = true
+                add(value)
+            }
             return
         }
 
