@@ -149,6 +149,21 @@ import Testing
         } when: { !fallbacks.isEmpty }
     }
 
+    @Test(.enabled(if: modelRuns)) func capturedDecodeStepsGiveTheSameTokens() throws {
+        let generator = try Self.generator()
+        let test = try Self.reference().cases[0]
+        #expect(throws: GenerationError.self) {
+            try generator.generate(prompts: [test.prompt_ids], config: GenerationConfig(maxNewTokens: 4, staticDecodeShapes: false, captureDecode: true))
+        }
+        let width = test.prompt_ids.count
+        let fallbacks = try Self.decodeFallbacks(generator.session, rows: 1, past: width + 10)
+        // Capture needs every decode node on the GPU; until then the first decode step reports why not.
+        try withKnownIssue("graph capture needs every node on the GPU: \(fallbacks.joined(separator: "; "))") {
+            let output = try generator.generate(prompts: [test.prompt_ids], config: GenerationConfig(maxNewTokens: 12, captureDecode: true))
+            #expect(output.sequences[0].tokens == Array(test.greedy_ids.prefix(12)))
+        } when: { !fallbacks.isEmpty }
+    }
+
     @Test(.enabled(if: modelRuns)) func sameSeedSameTokens() throws {
         let generator = try Self.generator()
         let prompt = try Self.reference().cases[1].prompt_ids

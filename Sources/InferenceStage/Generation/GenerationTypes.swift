@@ -13,9 +13,14 @@ public struct GenerationConfig: Sendable, Equatable {
     /// the whole loop) instead of a cache that grows by one position per step (a new plan per
     /// step, no copies). See `KVCache`.
     public var staticDecodeShapes: Bool
+    /// Record the decode step once and replay it (needs `staticDecodeShapes` and every decode node
+    /// on the GPU; otherwise the first decode step fails with `InferenceError.graphCapture`).
+    /// Uses a second session over the same model for the decode steps.
+    public var captureDecode: Bool
 
     public init(maxNewTokens: Int = 32, sampling: SamplingOptions = .greedy, eosTokenID: Int? = nil, padTokenID: Int? = nil,
-                staticDecodeShapes: Bool = true) {
+                staticDecodeShapes: Bool = true, captureDecode: Bool = false) {
+        self.captureDecode = captureDecode
         self.maxNewTokens = maxNewTokens
         self.sampling = sampling
         self.eosTokenID = eosTokenID

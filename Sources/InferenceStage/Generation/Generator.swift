@@ -62,8 +62,10 @@ public final class Generator: @unchecked Sendable {
         feeds["attention_mask"] = try Tensor(maskValues, dims: [rows, promptLength])
         feeds["position_ids"] = try Tensor(positionValues, dims: [rows, promptLength])
         let buffers = StepBuffers(logits: logits, nextIds: nextIds, mask: mask, positions: positions, pads: padBuffer)
-        var tokens = try step(feeds: feeds, cache: cache, presentLength: promptLength, sequenceLength: promptLength,
+        var tokens = try step(session: session, feeds: feeds, cache: cache, presentLength: promptLength, sequenceLength: promptLength,
                               sampler: sampler, index: 0, buffers: buffers, promptLength: promptLength)
+        let decodeSession = config.captureDecode && config.maxNewTokens > 1
+            ? try DecodeCapture.session(for: session, context: context, rows: rows, window: capacity) : session
         let prefillSeconds = Date().timeIntervalSince(start)
         let decodeStart = Date()
         var decodeSteps = 0
@@ -76,7 +78,7 @@ public final class Generator: @unchecked Sendable {
                 feeds["input_ids"] = try Tensor.fromGpuBuffer(nextIds, dataType: .int64, dims: [rows, 1])
                 feeds["attention_mask"] = try Tensor.fromGpuBuffer(mask, dataType: .int64, dims: [rows, past + 1])
                 feeds["position_ids"] = try Tensor.fromGpuBuffer(positions, dataType: .int64, dims: [rows, 1])
-                tokens = try step(feeds: feeds, cache: cache, presentLength: past + 1, sequenceLength: 1,
+                tokens = try step(session: decodeSession, feeds: feeds, cache: cache, presentLength: past + 1, sequenceLength: 1,
                                   sampler: sampler, index: index, buffers: buffers, promptLength: promptLength)
                 decodeSteps += 1
             }
@@ -112,7 +114,7 @@ public final class Generator: @unchecked Sendable {
 
     /// One model run writing presents into the cache, then one GPU stream that moves the cache on,
     /// picks the tokens, writes the next step's feeds and downloads the ids.
-    private func step(feeds: [String: Tensor], cache: KVCache, presentLength: Int, sequenceLength: Int,
+    private func step(session: InferenceSession, feeds: [String: Tensor], cache: KVCache, presentLength: Int, sequenceLength: Int,
                       sampler: TokenSampler, index: Int, buffers: StepBuffers, promptLength: Int) throws -> [Int] {
         let rows = sampler.rows
         var fetches = try cache.presentFetches(length: presentLength)
@@ -148,6 +150,9 @@ public final class Generator: @unchecked Sendable {
     private func validate(prompts: [[Int]], config: GenerationConfig) throws {
         try config.sampling.validate()
         guard !prompts.isEmpty else { throw GenerationError.invalidRequest("no prompts") }
+        guard !config.captureDecode || config.staticDecodeShapes else {
+            throw GenerationError.invalidRequest("captureDecode needs staticDecodeShapes (captured steps must have the same shapes)")
+        }
         guard config.maxNewTokens >= 1 else {
             throw GenerationError.invalidRequest("maxNewTokens must be at least 1, got \(config.maxNewTokens)")
         }
