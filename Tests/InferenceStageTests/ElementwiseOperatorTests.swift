@@ -68,4 +68,15 @@ import Testing
             try OperatorHarness.check("Add", inputs: [random.floats([2, 3]), random.floats([4])])
         }
     }
+
+    /// ResNet-50 and ShuffleNet (onnx's light models, opset 9) add residuals with two-input Sum.
+    @Test func twoInputSumAddsWithBroadcasting() throws {
+        let a = try TensorData([1, 2, 3, 4, 5, 6] as [Float], dims: [2, 3])
+        let b = try TensorData([10, 20, 30] as [Float], dims: [3])
+        let outcome = try OperatorHarness.check("Sum", inputs: [a, b], opset: 9)
+        #expect(outcome.cpu[0].floats() == [11, 22, 33, 14, 25, 36])
+        #expect(try #require(outcome.gpu)[0].floats() == [11, 22, 33, 14, 25, 36])
+        // Other input counts are refused with a message rather than mis-computed.
+        #expect(throws: OperatorError.self) { try OperatorHarness.check("Sum", inputs: [a, a, a], opset: 9) }
+    }
 }

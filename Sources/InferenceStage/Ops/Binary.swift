@@ -20,6 +20,8 @@ public struct BinaryOperator: Operator {
 
     public static let kinds: [Kind] = [
         Kind(opType: "Add", glsl: "a + b", result: .sameAsInput, float: { $0 + $1 }, integer: { $0 &+ $1 }),
+        // Sum is variadic in ONNX; the two-input form (ResNet's and ShuffleNet's residual adds) is Add.
+        Kind(opType: "Sum", glsl: "a + b", result: .sameAsInput, float: { $0 + $1 }, integer: { $0 &+ $1 }),
         Kind(opType: "Sub", glsl: "a - b", result: .sameAsInput, float: { $0 - $1 }, integer: { $0 &- $1 }),
         Kind(opType: "Mul", glsl: "a * b", result: .sameAsInput, float: { $0 * $1 }, integer: { $0 &* $1 }),
         Kind(opType: "Div", glsl: "a / b", result: .sameAsInput, float: { $0 / $1 }, integer: { a, b in
@@ -51,7 +53,7 @@ public struct BinaryOperator: Operator {
 
     public func outputSpecs(_ inputs: [PlanInput?]) throws -> [TensorSpec] {
         guard inputs.count == 2, let a = inputs[0], let b = inputs[1] else {
-            throw OperatorError.invalid("\(kind.opType) takes two inputs")
+            throw OperatorError.invalid("\(kind.opType) takes two inputs here, got \(inputs.count) (variadic forms are not supported)")
         }
         guard a.spec.dataType == b.spec.dataType else {
             throw OperatorError.invalid("input types differ: \(a.spec.dataType) and \(b.spec.dataType)")

@@ -14,7 +14,13 @@ public enum DeadNodeElimination {
             }
         }
         var result = graph
-        result.nodes = graph.nodes.indices.filter { keep[$0] }.map { graph.nodes[$0] }
+        // Outputs nobody reads become unnamed (ONNX's "optional output not produced"), so kernels
+        // skip them: Dropout's mask, BatchNormalization's statistics, MaxPool's indices.
+        result.nodes = graph.nodes.indices.filter { keep[$0] }.map { index in
+            var node = graph.nodes[index]
+            node.outputs = node.outputs.map { needed.contains($0) ? $0 : "" }
+            return node
+        }
         let inputNames = Set(graph.inputs.map(\.name))
         result.initializers = graph.initializers.filter { needed.contains($0.key) || inputNames.contains($0.key) }
         return result
