@@ -3,7 +3,8 @@ import GPUCore
 import IOStages
 import InferenceStage
 
-/// One prompt's result, as `sluice generate --json` writes it.
+/// One prompt's result, as `sluice generate --json` writes it. `text` ends before a stop string;
+/// `tokenIds` holds every generated id (including those of a stop string that ended the row).
 public struct TextGenerationResult: Sendable, Codable, Equatable {
     public var prompt: String
     public var text: String
