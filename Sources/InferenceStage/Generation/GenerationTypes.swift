@@ -63,6 +63,8 @@ public struct GenerationOutput: Sendable {
     public var decodeSeconds: Double
     /// Model runs after the prefill.
     public var decodeSteps: Int
+    /// Decode steps that replayed a captured recording (`captureDecode`; the first one records).
+    public var capturedReplays: Int = 0
     /// Tokens counted for rows still running (finished rows are not counted).
     public var generatedTokens: Int { sequences.reduce(0) { $0 + $1.tokens.count } }
     /// Tokens per second of the decode phase over all rows (0 when there was none).

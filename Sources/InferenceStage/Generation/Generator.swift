@@ -103,9 +103,11 @@ public final class Generator: @unchecked Sendable {
             }
             if active.isEmpty { break }
         }
-        return GenerationOutput(sequences: sequences, prefillSeconds: prefillSeconds,
-                                decodeSeconds: decodeSteps > 0 ? Date().timeIntervalSince(decodeStart) : 0,
-                                decodeSteps: decodeSteps)
+        var output = GenerationOutput(sequences: sequences, prefillSeconds: prefillSeconds,
+                                      decodeSeconds: decodeSteps > 0 ? Date().timeIntervalSince(decodeStart) : 0,
+                                      decodeSteps: decodeSteps)
+        if decodeSession !== session { output.capturedReplays = decodeSession.capturedStreams.reduce(0) { $0 + $1.replays } }
+        return output
     }
 
     struct StepBuffers {
