@@ -33,6 +33,10 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Penalty (> 1) on tokens already in the prompt or output (1: off).") var repetitionPenalty: Float?
     @Option(name: .customLong("stop"), help: ArgumentHelp("Text that ends a prompt's output (repeatable).", valueName: "text"))
     var stopStrings: [String] = []
+    @Flag(help: "Record the decode step once and replay it (graph capture; needs every decode node on the GPU).")
+    var captureDecode = false
+    @Flag(help: "Grow the KV cache by one position per step instead of sliding a fixed window (a new plan per step).")
+    var growingCache = false
     @Flag(help: "Print one JSON record per prompt (prompt, text, token ids, counts, prefill ms, decode tokens/s).")
     var json = false
     @OptionGroup var deviceOptions: DeviceOptions
@@ -42,7 +46,8 @@ struct GenerateCommand: AsyncParsableCommand {
         logging.bootstrap()
         let config = try GeneratePipelineConfig.load(path: pipeline)
         let promptList = try readPrompts()
-        let generation = GenerationConfig(maxNewTokens: maxNewTokens ?? config.maxNewTokens ?? 32, sampling: sampling(config))
+        let generation = GenerationConfig(maxNewTokens: maxNewTokens ?? config.maxNewTokens ?? 32, sampling: sampling(config),
+                                          staticDecodeShapes: !growingCache, captureDecode: captureDecode)
         try generation.sampling.validate()
         let generator = try TextGenerator(config: config, sessionOptions: SessionOptions(deviceSelection: deviceOptions.selection))
         let stream = !json && promptList.count == 1

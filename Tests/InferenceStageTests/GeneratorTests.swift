@@ -45,11 +45,13 @@ import Testing
     @Test(.enabled(if: modelRuns), arguments: [true, false]) func greedyTokensEqualOnnxRuntime(staticShapes: Bool) throws {
         let generator = try Self.generator()
         for test in try Self.reference().cases {
+            // All 64 reference tokens with the default layout; the growing one (a plan per step) is slower.
+            let count = staticShapes ? test.greedy_ids.count : 20
             let output = try generator.generate(prompts: [test.prompt_ids], config: GenerationConfig(
-                maxNewTokens: test.greedy_ids.count, staticDecodeShapes: staticShapes))
-            #expect(output.sequences[0].tokens == test.greedy_ids, "prompt \(test.prompt)")
+                maxNewTokens: count, staticDecodeShapes: staticShapes))
+            #expect(output.sequences[0].tokens == Array(test.greedy_ids.prefix(count)), "prompt \(test.prompt)")
             #expect(output.sequences[0].finishReason == .length)
-            #expect(output.decodeSteps == test.greedy_ids.count - 1)
+            #expect(output.decodeSteps == count - 1)
         }
     }
 
