@@ -64,10 +64,11 @@ public final class Generator: @unchecked Sendable {
         let buffers = StepBuffers(logits: logits, nextIds: nextIds, mask: mask, positions: positions, pads: padBuffer)
         var tokens = try step(session: session, feeds: feeds, cache: cache, presentLength: promptLength, sequenceLength: promptLength,
                               sampler: sampler, index: 0, buffers: buffers, promptLength: promptLength)
-        let decodeSession = config.captureDecode && config.maxNewTokens > 1
-            ? try DecodeCapture.session(for: session, context: context, rows: rows, window: capacity) : session
         let prefillSeconds = Date().timeIntervalSince(start)
         let decodeStart = Date()
+        // Capture records on the first decode step of a session made for this batch and window.
+        let decodeSession = config.captureDecode && config.maxNewTokens > 1
+            ? try DecodeCapture.session(for: session, context: context, rows: rows, window: capacity) : session
         var decodeSteps = 0
 
         for index in 0..<config.maxNewTokens {
