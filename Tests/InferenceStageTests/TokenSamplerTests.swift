@@ -123,6 +123,18 @@ import Testing
         #expect(chiSquare(histogram, p) < 13.8)
     }
 
+    @Test func topKKeepsTiesAtTheKthValueAndNaNIsNeverDrawn() throws {
+        // k = 2 but three tokens share the largest value: all three stay, each a third.
+        let logits: [Float] = [1, .nan, 1, 0.2, 1, -3]
+        let options = SamplingOptions(temperature: 1, topK: 2, seed: 13)
+        let p = TokenSamplerReference.probabilities(logits, options: options)
+        #expect(p.indices.filter { p[$0] > 0 } == [0, 2, 4])
+        let histogram = try histogram(logits, options: options, count: 3000)
+        #expect(histogram[1] == 0 && histogram[3] == 0 && histogram[5] == 0)
+        // 2 degrees of freedom: 13.8 is the 0.1 % critical value.
+        #expect(chiSquare(histogram, p) < 13.8)
+    }
+
     @Test func temperatureSharpensTheDistribution() throws {
         let logits: [Float] = [1, 0.5, 0, -0.5]
         let cold = try histogram(logits, options: SamplingOptions(temperature: 0.25, seed: 5), count: 4000)
