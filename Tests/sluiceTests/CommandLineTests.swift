@@ -32,7 +32,7 @@ import Testing
     @Test func helpTeachesEveryCommand() throws {
         let (status, out, _) = try Self.sluice(["--help"])
         #expect(status == 0)
-        for command in ["run", "validate", "schema", "devices", "selftest", "run-model", "inspect", "operators"] {
+        for command in ["run", "validate", "schema", "generate", "devices", "selftest", "run-model", "inspect", "operators"] {
             #expect(out.contains("  \(command)"), "help lacks \(command)")
         }
     }
