@@ -41,12 +41,13 @@ fuzz: fuzz-build
 
 # One scratch directory per sanitizer so switching between them does not rebuild everything.
 # SLUICE_VALIDATION=1 as in scripts/test.sh; a fresh shader cache per run.
+# Both sanitizers run even when the first reports failures; the target fails if either did.
 test-sanitize:
-	@set -e; for sanitizer in $(SANITIZERS); do \
+	@status=0; for sanitizer in $(SANITIZERS); do \
 		echo "== swift test --sanitize=$$sanitizer $(TEST_FILTER)"; \
 		cache=$$(mktemp -d); \
 		SLUICE_VALIDATION=1 SLUICE_CACHE_DIR=$$cache \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
-			$(SWIFT) test --scratch-path .build-$$sanitizer --sanitize=$$sanitizer $(TEST_FILTER); \
+			$(SWIFT) test --scratch-path .build-$$sanitizer --sanitize=$$sanitizer $(TEST_FILTER) || status=1; \
 		rm -rf $$cache; \
-	done
+	done; exit $$status
