@@ -28,10 +28,28 @@ struct PipelineValidator {
     private var edges: [ResolvedPipeline.Edge] = []
     /// Stages whose every input resolved; only these get the semantic check.
     private var fullyWired: Set<String> = []
+    /// Each name's first position in the file (and that stage). Every lookup by name goes through
+    /// these: a linear search per lookup made validation quadratic-to-cubic in the stage count,
+    /// and a 4 MB file (the parser's cap) with tens of thousands of stages ran for hours.
+    private let fileOrder: [String: Int]
+    private let firstStage: [String: StageDefinition]
+    /// "Did you mean" hints for unknown stage references compare against every stage name;
+    /// past this many the issue is still reported, without the hint, so a file of many bad
+    /// references stays linear.
+    static let maxReferenceHints = 50
+    private var referenceHintsGiven = 0
 
     init(definition: PipelineDefinition, registry: StageRegistry) {
         self.definition = definition
         self.registry = registry
+        var fileOrder: [String: Int] = [:]
+        var firstStage: [String: StageDefinition] = [:]
+        for (index, stage) in definition.stages.enumerated() where fileOrder[stage.name] == nil {
+            fileOrder[stage.name] = index
+            firstStage[stage.name] = stage
+        }
+        self.fileOrder = fileOrder
+        self.firstStage = firstStage
     }
 
     mutating func run() -> (issues: [ValidationIssue], resolved: ResolvedPipeline?) {
@@ -39,10 +57,11 @@ struct PipelineValidator {
         for stage in definition.stages { resolveType(stage) }
         for stage in definition.stages { resolveInputs(stage) }
         let order = checkGraph()
-        for stage in definition.stages { runSemanticCheck(stage) }
+        let edgesInto = Dictionary(grouping: edges, by: \.toStage)
+        for stage in definition.stages { runSemanticCheck(stage, incoming: edgesInto[stage.name] ?? []) }
         guard issues.isEmpty, let order else { return (issues, nil) }
         let stages = order.compactMap { name -> ResolvedPipeline.ResolvedStage? in
-            guard let stage = definition.stage(named: name), let entry = entries[name], let options = options[name] else { return nil }
+            guard let stage = firstStage[name], let entry = entries[name], let options = options[name] else { return nil }
             return ResolvedPipeline.ResolvedStage(definition: stage, entry: entry, options: options)
         }
         return (issues, ResolvedPipeline(definition: definition, stages: stages, edges: edges))
@@ -164,7 +183,12 @@ struct PipelineValidator {
             report(path, "stage \"\(stage.name)\" cannot consume its own output")
             return nil
         }
-        guard definition.stage(named: reference.stage) != nil else {
+        guard firstStage[reference.stage] != nil else {
+            guard referenceHintsGiven < Self.maxReferenceHints else {
+                report(path, "no stage named \"\(reference.stage)\"")
+                return nil
+            }
+            referenceHintsGiven += 1
             let others = stageNames.filter { $0 != stage.name }
             let listing = "stages are: \(Suggest.list(others))"
             report(path, "no stage named \"\(reference.stage)\"",
@@ -213,21 +237,23 @@ struct PipelineValidator {
             report(extra.path, "second source stage \"\(extra.name)\"",
                    hint: "a pipeline has exactly one source; \"\(sources[0].name)\" is the first")
         }
-        let uniqueNames = Array(Set(stageNames)).sorted { a, b in
-            (stageNames.firstIndex(of: a) ?? 0) < (stageNames.firstIndex(of: b) ?? 0)
-        }
+        let position = fileOrder
+        let uniqueNames = fileOrder.keys.sorted { position[$0, default: 0] < position[$1, default: 0] }
         var indegree = Dictionary(uniqueKeysWithValues: uniqueNames.map { ($0, 0) })
         var successors: [String: [String]] = [:]
         for edge in Set(edges.map { [$0.fromStage, $0.toStage] }) {
             indegree[edge[1], default: 0] += 1
             successors[edge[0], default: []].append(edge[1])
         }
+        // A queue read from `head` on: removeFirst() would shift the array on every step.
         var ready = uniqueNames.filter { indegree[$0] == 0 }
+        var head = 0
         var order: [String] = []
-        while !ready.isEmpty {
-            let name = ready.removeFirst()
+        while head < ready.count {
+            let name = ready[head]
+            head += 1
             order.append(name)
-            for next in (successors[name] ?? []).sorted(by: { (stageNames.firstIndex(of: $0) ?? 0) < (stageNames.firstIndex(of: $1) ?? 0) }) {
+            for next in (successors[name] ?? []).sorted(by: { position[$0, default: 0] < position[$1, default: 0] }) {
                 indegree[next, default: 0] -= 1
                 if indegree[next] == 0 { ready.append(next) }
             }
@@ -238,7 +264,7 @@ struct PipelineValidator {
         }
         let consumed = Set(edges.map(\.fromStage))
         let finals = stages.filter { !consumed.contains($0.name) }
-        if finals.count > 1, fullyWired.count == Set(stageNames).count {
+        if finals.count > 1, fullyWired.count == fileOrder.count {
             report(["stages"], "the pipeline has \(finals.count) final stages (\(finals.map(\.name).joined(separator: ", ")))",
                    hint: "exactly one stage's output may be left unconsumed; it becomes the records")
         }
@@ -253,39 +279,49 @@ struct PipelineValidator {
     /// those are pruned first (until every stage left has a successor left); then any walk
     /// along successors must come back to itself.
     private mutating func reportCycle(among remaining: Set<String>, successors: [String: [String]]) {
+        // Prune with a work list (Kahn on the reversed graph, linear): repeated passes over the
+        // set took one pass per stage of a long chain downstream of the cycle.
         var onCycle = remaining
-        var pruned = true
-        while pruned {
-            pruned = false
-            for name in onCycle where !(successors[name] ?? []).contains(where: onCycle.contains) {
-                onCycle.remove(name)
-                pruned = true
+        var predecessors: [String: [String]] = [:]
+        var liveSuccessors: [String: Int] = [:]
+        for name in remaining {
+            let inside = (successors[name] ?? []).filter(remaining.contains)
+            liveSuccessors[name] = inside.count
+            for next in inside { predecessors[next, default: []].append(name) }
+        }
+        var dead = Array(remaining.filter { liveSuccessors[$0] == 0 })
+        while let name = dead.popLast() {
+            onCycle.remove(name)
+            for previous in predecessors[name] ?? [] where onCycle.contains(previous) {
+                liveSuccessors[previous, default: 0] -= 1
+                if liveSuccessors[previous] == 0 { dead.append(previous) }
             }
         }
         guard let start = stageNames.first(where: onCycle.contains) else { return }
         var path = [start]
+        var visited: Set<String> = [start]
         var current = start
-        let names = stageNames
-        let fileOrder = { (name: String) in names.firstIndex(of: name) ?? 0 }
-        while let next = (successors[current] ?? []).filter(onCycle.contains).min(by: { fileOrder($0) < fileOrder($1) }) {
-            if let loopStart = path.firstIndex(of: next) {
+        let position = fileOrder
+        while let next = (successors[current] ?? []).filter(onCycle.contains).min(by: { position[$0, default: 0] < position[$1, default: 0] }) {
+            if visited.contains(next), let loopStart = path.firstIndex(of: next) {
                 let cycle = Array(path[loopStart...]) + [next]
-                let stage = definition.stage(named: next)
+                let stage = firstStage[next]
                 report(stage?.path.appending("inputs") ?? ["stages"], "cycle in the stage graph: \(cycle.joined(separator: " → "))",
                        hint: "stages must form a DAG; remove one of these inputs")
                 return
             }
             path.append(next)
+            visited.insert(next)
             current = next
         }
     }
 
     // MARK: stage-specific checks
 
-    private mutating func runSemanticCheck(_ stage: StageDefinition) {
+    private mutating func runSemanticCheck(_ stage: StageDefinition, incoming: [ResolvedPipeline.Edge]) {
         guard fullyWired.contains(stage.name), let entry = entries[stage.name], let stageOptions = options[stage.name] else { return }
         var inputs: [String: StageCheckContext.Upstream] = [:]
-        for edge in edges where edge.toStage == stage.name {
+        for edge in incoming {
             guard let upstream = entries[edge.fromStage], let port = upstream.outputPort(edge.fromPort),
                   let upstreamOptions = options[edge.fromStage] else { return }
             inputs[edge.toPort] = .init(stageName: edge.fromStage, stageType: upstream.typeName, port: port, options: upstreamOptions)

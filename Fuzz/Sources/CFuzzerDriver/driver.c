@@ -1,0 +1,1 @@
+// Intentionally empty: the module only exports the declaration in include/CFuzzerDriver.h.
