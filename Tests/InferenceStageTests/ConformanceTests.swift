@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func everyFixtureModelIsListedOnce() throws {
-        let listed = ciModels + slowModels
+        let listed = Self.ciModels + Self.slowModels
         #expect(Set(listed).count == listed.count)
         #expect(Set(listed) == Set(try ConformanceData.manifest().keys))
     }
@@ -42,8 +42,9 @@ import Testing
 }
 
 enum ConformanceData {
-    static let ciModels = ["bvlc_alexnet", "squeezenet", "zfnet512", "shufflenet"]
-    static let slowModels = ["densenet121", "inception_v1", "inception_v2", "resnet50", "vgg19"]
+    // Measured (debug build, lavapipe, 2 shared cores): see the timings this test prints.
+    static let ciModels = ["bvlc_alexnet", "inception_v1", "shufflenet", "squeezenet"]
+    static let slowModels = ["densenet121", "inception_v2", "resnet50", "vgg19", "zfnet512"]
 
     static var runAll: Bool { ProcessInfo.processInfo.environment["SLUICE_CONFORMANCE_ALL"] == "1" }
 
@@ -92,10 +93,15 @@ enum ConformanceData {
         let elapsed = ContinuousClock.now - start
 
         OperatorHarness.expectClose(actual, expected, rtol: 1e-3, atol: 1e-4, what: "\(name) vs onnx's expected output")
-        #expect(fallbacks.isEmpty, "\(name): nodes on the CPU: \(fallbacks.map { "\($0.node) [\($0.opType)] \($0.placement)" })")
+        // The only acceptable fallback is a tensor beyond the device's storage-buffer range (the
+        // fc6 weights of AlexNet, ZFNet and VGG-19 exceed lavapipe's 128 MiB); anything else is a
+        // missing GPU path.
+        let unexpected = fallbacks.filter { !$0.placement.contains("storage-buffer range") }
+        #expect(unexpected.isEmpty, "\(name): nodes on the CPU: \(unexpected.map { "\($0.node) [\($0.opType)] \($0.placement)" })")
         #expect(OperatorHarness.context.validation?.drain() ?? [] == [])
         let error = maxAbsoluteError(actual, expected)
-        print("conformance \(name): \(elapsed), max |error| \(error), CPU fallbacks \(fallbacks.count)")
+        print("conformance \(name): \(elapsed), max |error| \(error), CPU fallbacks \(fallbacks.count)"
+              + fallbacks.map { "\n  \($0.node): \($0.placement)" }.joined())
     }
 
     static func maxAbsoluteError(_ a: TensorData, _ b: TensorData) -> Double {
