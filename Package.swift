@@ -76,6 +76,8 @@ let package = Package(
         .testTarget(name: "InferenceStageTests", dependencies: ["InferenceStage", "GPUCore"], swiftSettings: strictSwift),
         .testTarget(name: "IOStagesTests", dependencies: ["IOStages"], swiftSettings: strictSwift),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], swiftSettings: strictSwift),
+        // Runs the built `sluice` binary as a user would.
+        .testTarget(name: "sluiceTests", dependencies: ["sluice"], swiftSettings: strictSwift),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -24,6 +24,7 @@ struct RunModelCommand: AsyncParsableCommand {
     @Option(name: .customLong("free-dim"), help: ArgumentHelp("Size for a symbolic dimension.", valueName: "name=size")) var freeDims: [String] = []
     @Option(help: ArgumentHelp("Write each output as <dir>/<output name>.pb.", valueName: "dir")) var outputDir: String?
     @Option(help: ArgumentHelp("Compare with output_N.pb files in this folder.", valueName: "dir")) var compare: String?
+    @Option(name: .customLong("expect"), help: ArgumentHelp("Compare one output with a .pb file.", valueName: "name=file.pb")) var expectations: [String] = []
     @Option(help: "Relative tolerance for --compare/--test-data.") var rtol: Double = 1e-3
     @Option(help: "Absolute tolerance for --compare/--test-data.") var atol: Double = 1e-4
     @Option(help: "Execution provider: vulkan (GPU, CPU fallback per node) or cpu.") var provider: ExecutionProvider = .vulkan
@@ -67,6 +68,17 @@ struct RunModelCommand: AsyncParsableCommand {
                 report.comparisons.append(.init(output: name, passed: comparison.passed, maxAbsError: comparison.maxAbsError, detail: comparison.summary))
                 failed = failed || !comparison.passed
             }
+        }
+        for entry in expectations {
+            let parts = entry.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { throw ValidationError("--expect expects name=file.pb, got '\(entry)'") }
+            guard let tensor = outputs[String(parts[0])] else {
+                throw ValidationError("--expect: the model has no output '\(parts[0])' (outputs: \(session.outputNames.joined(separator: ", ")))")
+            }
+            let expected = try TensorFile.read(path: String(parts[1])).tensor
+            let comparison = TensorComparison(actual: try await tensor.getData(), expected: expected, rtol: rtol, atol: atol)
+            report.comparisons.append(.init(output: String(parts[0]), passed: comparison.passed, maxAbsError: comparison.maxAbsError, detail: comparison.summary))
+            failed = failed || !comparison.passed
         }
         if let outputDir {
             try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)

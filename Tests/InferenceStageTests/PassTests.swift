@@ -93,3 +93,40 @@ import Testing
         #expect(try ActivationFusion.run(graph, opset: 17).nodes.map(\.opType) == ["MatMul", "Add", "Relu"])
     }
 }
+
+@Suite struct ConvBatchNormFusionTests {
+    static func model() throws -> OnnxModel {
+        var random = TestRandom(seed: 5)
+        let graph = Graph(name: "convbn", nodes: [
+            Node(name: "conv", opType: "Conv", inputs: ["x", "w", "b"], outputs: ["c"], attributes: ["pads": .ints([1, 1, 1, 1])]),
+            Node(name: "bn", opType: "BatchNormalization", inputs: ["c", "scale", "shift", "mean", "var"], outputs: ["y"], attributes: ["epsilon": .float(1e-3)]),
+        ], inputs: [ValueInfo(name: "x", dataType: .float32, shape: [.fixed(1), .fixed(3), .fixed(6), .fixed(5)])],
+           outputs: [ValueInfo(name: "y", dataType: .float32, shape: nil)],
+           initializers: ["w": random.floats([4, 3, 3, 3]), "b": random.floats([4]), "scale": random.floats([4], 0.5...2),
+                          "shift": random.floats([4]), "mean": random.floats([4]), "var": random.floats([4], 0.1...3)], valueInfo: [:])
+        return OnnxModel(irVersion: 8, producerName: "", producerVersion: "", opsetImports: ["": 17], graph: graph)
+    }
+
+    @Test func batchNormFoldsIntoTheConvBefore() throws {
+        let fused = try ConvBatchNormFusion.run(Self.model().graph)
+        #expect(fused.nodes.map(\.opType) == ["Conv"])
+        #expect(fused.nodes[0].outputs == ["y"])
+        #expect(fused.nodes[0].attributes["pads"] == .ints([1, 1, 1, 1]))
+    }
+
+    @Test func foldedAndUnfoldedGiveTheSameOutput() async throws {
+        var random = TestRandom(seed: 11)
+        let x = Tensor(random.floats([1, 3, 6, 5]))
+        var plain = SessionOptions(context: OperatorHarness.context)
+        plain.graphOptimization = false
+        let a = try await InferenceSession(model: Self.model(), options: plain).run(feeds: ["x": x])
+        let b = try await InferenceSession(model: Self.model(), options: SessionOptions(context: OperatorHarness.context)).run(feeds: ["x": x])
+        OperatorHarness.expectClose(try b["y"]!.cpuData(), try a["y"]!.cpuData(), rtol: 1e-4, atol: 1e-5)
+    }
+
+    @Test func aConvWithTwoReadersIsLeftAlone() throws {
+        var graph = try Self.model().graph
+        graph.outputs.append(ValueInfo(name: "c", dataType: .float32, shape: nil))
+        #expect(try ConvBatchNormFusion.run(graph).nodes.map(\.opType) == ["Conv", "BatchNormalization"])
+    }
+}

@@ -228,3 +228,26 @@ import Testing
         }
     }
 }
+
+@Suite struct ShapeFoldingTests {
+    @Test func shapeOfARunTimeInputFoldsSoShapeArithmeticCostsNothing() async throws {
+        // y = Reshape(x, Concat(Shape(x)[0], -1)): the target shape comes from x's dims alone.
+        let graph = Graph(name: "flatten", nodes: [
+            Node(name: "shape", opType: "Shape", inputs: ["x"], outputs: ["s"]),
+            Node(name: "first", opType: "Gather", inputs: ["s", "zero"], outputs: ["n"], attributes: ["axis": .int(0)]),
+            Node(name: "unsq", opType: "Unsqueeze", inputs: ["n", "axes"], outputs: ["n1"]),
+            Node(name: "cat", opType: "Concat", inputs: ["n1", "minus1"], outputs: ["target"], attributes: ["axis": .int(0)]),
+            Node(name: "reshape", opType: "Reshape", inputs: ["x", "target"], outputs: ["y"]),
+        ], inputs: [ValueInfo(name: "x", dataType: .float32, shape: [.symbolic("b"), .fixed(2), .fixed(3)])],
+           outputs: [ValueInfo(name: "y", dataType: .float32, shape: nil)],
+           initializers: ["zero": try TensorData([Int64(0)], dims: []), "axes": try TensorData([Int64(0)], dims: [1]),
+                          "minus1": try TensorData([Int64(-1)], dims: [1])], valueInfo: [:])
+        let session = try InferenceSession(model: OnnxModel(irVersion: 8, producerName: "", producerVersion: "", opsetImports: ["": 17], graph: graph),
+                                           options: SessionOptions(context: OperatorHarness.context))
+        let placements = try session.placements(inputDims: ["x": [4, 2, 3]])
+        #expect(placements.map { $0.placement } == ["folded", "folded", "folded", "folded", "alias"])
+        let out = try await session.run(feeds: ["x": Tensor((0..<24).map(Float.init), dims: [4, 2, 3])])
+        #expect(out["y"]?.dims == [4, 6])
+        #expect(try out["y"]!.cpuData().floats() == (0..<24).map(Float.init))
+    }
+}

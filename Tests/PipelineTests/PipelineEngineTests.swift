@@ -75,19 +75,24 @@ struct PipelineEngineTests {
                                    stageExtras: #", "batchSize": 4, "batchTimeoutMs": 5"#, sourceOptions: #", "delayMs": 40"#)
         let outcome = try await InMemoryRunner.run(json: json, registry: testRegistry())
         #expect(outcome.summary.results == 6)
-        #expect(probe.snapshot.batches == [1, 1, 1, 1, 1, 1])
+        // Without the timeout the stage would wait for batches of 4. Exactly six batches of one is
+        // the expected outcome, but a loaded machine may let two items meet before the 5 ms timer
+        // fires, so assert what the timeout guarantees: more batches than size-4 batching would make.
+        #expect(probe.snapshot.batches.reduce(0, +) == 6)
+        #expect(probe.snapshot.batches.count >= 3)
     }
 
     @Test func fullBatchesWhenItemsArriveWithinTheTimeout() async throws {
         let (probeID, probe) = Probe.make()
         let json = numbersPipeline(count: 10, squareOptions: #"{"probe": "\#(probeID)"}"#,
-                                   stageExtras: #", "batchSize": 4, "batchTimeoutMs": 5000"#, sourceOptions: #", "delayMs": 2"#)
+                                   stageExtras: #", "batchSize": 4, "batchTimeoutMs": 600000"#, sourceOptions: #", "delayMs": 2"#)
         let started = ContinuousClock.now
         let outcome = try await InMemoryRunner.run(json: json, registry: testRegistry())
         #expect(outcome.summary.results == 10)
-        // The last partial batch goes out when the input ends, not after the 5 s timeout.
+        // The last partial batch goes out when the input ends, not after the 10-minute timeout
+        // (a generous bound: parallel GPU tests can starve this test's threads for a while).
         #expect(probe.snapshot.batches == [4, 4, 2])
-        #expect(ContinuousClock.now - started < .seconds(4))
+        #expect(ContinuousClock.now - started < .seconds(300))
     }
 
     @Test(arguments: [1, 4])
@@ -100,9 +105,9 @@ struct PipelineEngineTests {
         let elapsed = ContinuousClock.now - started
         #expect(outcome.summary.results == 16)
         #expect(probe.snapshot.maxActive == workers)
-        if workers == 4 {
-            #expect(elapsed < .milliseconds(16 * 60 / 2))  // serial would take 960 ms
-        } else {
+        // maxActive proves the parallelism; wall-clock upper bounds are not asserted because
+        // other tests running at the same time can delay this one arbitrarily.
+        if workers == 1 {
             #expect(elapsed >= .milliseconds(16 * 60))
         }
     }

@@ -67,7 +67,8 @@ public struct PreprocessOptions: Sendable, Equatable {
             let (rw, rh): (Int, Int) = sourceWidth <= sourceHeight
                 ? (shorter, max(1, Int(Double(shorter) * Double(sourceHeight) / Double(sourceWidth))))
                 : (max(1, Int(Double(shorter) * Double(sourceWidth) / Double(sourceHeight))), shorter)
-            return (rw, rh, Int((Double(rw - width) / 2).rounded()), Int((Double(rh - height) / 2).rounded()))
+            // Python's round (half to even), as torchvision's CenterCrop and the PIL references use.
+            return (rw, rh, Int((Double(rw - width) / 2).rounded(.toNearestOrEven)), Int((Double(rh - height) / 2).rounded(.toNearestOrEven)))
         case .letterbox:
             let scale = min(Double(width) / Double(sourceWidth), Double(height) / Double(sourceHeight))
             let rw = max(1, Int((Double(sourceWidth) * scale).rounded())), rh = max(1, Int((Double(sourceHeight) * scale).rounded()))

@@ -62,6 +62,10 @@ public protocol Operator: Sendable {
     /// no kernel runs and no memory is copied.
     var aliasedInput: Int? { get }
 
+    /// Outputs that follow from the inputs' specs alone (Shape, Size), so the planner can fold the
+    /// node even when its input's values are only known at run time. nil: not such an operator.
+    func valuesFromSpecs(_ inputs: [PlanInput?]) throws -> [TensorData]?
+
     /// nil when `encodeGPU` handles these inputs on `device`; otherwise why not (logged on fallback).
     func gpuUnsupportedReason(_ inputs: [PlanInput?], outputs: [TensorSpec], device: DeviceCapabilities) -> String?
 
@@ -73,6 +77,8 @@ public protocol Operator: Sendable {
 extension Operator {
     public var planTimeInputs: [Int] { [] }
     public var aliasedInput: Int? { nil }
+
+    public func valuesFromSpecs(_ inputs: [PlanInput?]) throws -> [TensorData]? { nil }
 
     public func gpuUnsupportedReason(_ inputs: [PlanInput?], outputs: [TensorSpec], device: DeviceCapabilities) -> String? {
         "no GPU kernel"

@@ -41,6 +41,12 @@ public struct ShapeOperator: Operator {
         return [try TensorData(values(x.dims), dims: outputs[0].dims)]
     }
 
+    public func valuesFromSpecs(_ inputs: [PlanInput?]) throws -> [TensorData]? {
+        guard let x = present(inputs, 0) else { throw OperatorError.missingInput(0) }
+        let values = self.values(x.spec.dims)
+        return [try TensorData(values, dims: try outputSpecs(inputs)[0].dims)]
+    }
+
     public func gpuUnsupportedReason(_ inputs: [PlanInput?], outputs: [TensorSpec], device: DeviceCapabilities) -> String? {
         "known when planning: the planner folds it into a constant"
     }

@@ -20,22 +20,14 @@ public enum ConvBatchNormFusion {
             let channels = weights.dims.first ?? 0
             guard channels > 0, [scale, shift, mean, variance].allSatisfy({ $0.elementCount == channels }) else { continue }
             let epsilon = (try? bn.float("epsilon", default: 1e-5)) ?? 1e-5
-            let s = scale.floats(), b = shift.floats(), m = mean.floats(), v = variance.floats()
-            let factor: [Float] = (0..<channels).map { c in s[c] / (v[c] + epsilon).squareRoot() }
-            var w = weights.floats()
-            let perChannel = w.count / channels
-            for c in 0..<channels { for i in 0..<perChannel { w[c * perChannel + i] *= factor[c] } }
-            let oldBias = conv.inputs.count > 2 && !conv.inputs[2].isEmpty ? result.initializers[conv.inputs[2]]?.floats() : nil
-            var bias = [Float](repeating: 0, count: channels)
-            for c in 0..<channels {
-                let previous: Float = oldBias?[c] ?? 0
-                bias[c] = (previous - m[c]) * factor[c] + b[c]
-            }
+            let oldBias = conv.inputs.count > 2 && !conv.inputs[2].isEmpty ? result.initializers[conv.inputs[2]] : nil
+            guard let folded = try? ConvBatchNormFolding.fold(weight: weights, bias: oldBias, scale: scale, offset: shift,
+                                                             mean: mean, variance: variance, epsilon: epsilon) else { continue }
 
             let weightName = "\(conv.inputs[1])_bn_folded_\(convIndex)"
             let biasName = "\(bn.outputs[0])_bn_folded_bias"
-            result.initializers[weightName] = try TensorData(floats: w, dims: weights.dims)
-            result.initializers[biasName] = try TensorData(floats: bias, dims: [channels])
+            result.initializers[weightName] = folded.weight
+            result.initializers[biasName] = folded.bias
             var fused = conv
             fused.inputs = [conv.inputs[0], weightName, biasName]
             fused.outputs = [bn.outputs[0]]

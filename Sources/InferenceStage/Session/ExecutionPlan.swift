@@ -105,6 +105,20 @@ final class ExecutionPlan: @unchecked Sendable {
             throw InferenceError.node(node: node.label, message: "asks for \(node.outputs.count) outputs; Sluice computes \(specs.count)")
         }
 
+        // Values that follow from specs alone (Shape of a run-time input) fold too.
+        let fromSpecs: [TensorData]?
+        do { fromSpecs = try op.valuesFromSpecs(planInputs) } catch {
+            throw InferenceError.node(node: node.label, message: describe(error, inputs: planInputs))
+        }
+        if let fromSpecs {
+            for (index, name) in named where index < fromSpecs.count {
+                var value = Value(name: name, spec: specs[index], kind: .constant, constant: fromSpecs[index])
+                value.folded = true
+                add(value)
+            }
+            return
+        }
+
         // Known before running: fold now with the CPU reference.
         let allKnown = planInputs.allSatisfy { $0 == nil || $0?.constant != nil }
         let zeroSized = specs.contains(where: \.isZeroSized)

@@ -21,7 +21,7 @@ public struct FileListSource: SourceStage {
 
         public static var schema: JSONSchemaNode {
             .object("Which files to list.", [
-                .init("path", .path("A folder to list, or a text file with one path per line"), required: true),
+                .init("path", .path("A folder to list, a glob pattern (photos/*.jpg), or a text file with one path per line"), required: true),
                 .init("extensions", .array(of: .string("An extension without the dot, e.g. \"jpg\"."), "Keep only files with these extensions (case-insensitive); all files when absent.")),
                 .init("recursive", .boolean("Descend into subfolders.", default: true)),
             ])
@@ -35,7 +35,7 @@ public struct FileListSource: SourceStage {
     /// Catches a missing input folder at validation time, before any GPU work starts.
     public static func checkConnections(options: Options, context: StageCheckContext) -> [StageIssue] {
         let url = context.paths.resolve(options.path)
-        guard FileManager.default.fileExists(atPath: url.path) else {
+        guard Self.isPattern(url.path) || FileManager.default.fileExists(atPath: url.path) else {
             return [StageIssue(path: ["options", "path"], "\(url.path) does not exist",
                                hint: "relative paths start at the pipeline file's folder")]
         }
@@ -65,7 +65,15 @@ public struct FileListSource: SourceStage {
         }
     }
 
+    /// A path with `*`, `?` or `[` is a glob pattern (glob(3), relative to the pipeline file).
+    static func isPattern(_ path: String) -> Bool { path.contains { "*?[".contains($0) } }
+
     func list() throws(FileListError) -> [URL] {
+        if Self.isPattern(root.path) {
+            return try Self.expand(root.path)
+                .filter { extensions?.contains($0.pathExtension.lowercased()) ?? true }
+                .sorted { $0.path < $1.path }
+        }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isFolder) else { throw .missing(root.path) }
         let candidates: [URL]
@@ -77,6 +85,25 @@ public struct FileListSource: SourceStage {
         return candidates
             .filter { extensions?.contains($0.pathExtension.lowercased()) ?? true }
             .sorted { $0.path < $1.path }
+    }
+
+    /// Files matching a glob pattern (folders are skipped; no match is an empty listing).
+    static func expand(_ pattern: String) throws(FileListError) -> [URL] {
+        var result = glob_t()
+        defer { globfree(&result) }
+        let status = glob(pattern, 0, nil, &result)
+        if status == GLOB_NOMATCH { return [] }
+        guard status == 0 else { throw .unreadable(pattern, "glob failed (\(status))") }
+        var files: [URL] = []
+        for i in 0..<Int(result.gl_pathc) {
+            guard let cString = result.gl_pathv[i] else { continue }
+            let path = String(cString: cString)
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
+                files.append(URL(fileURLWithPath: path).standardizedFileURL)
+            }
+        }
+        return files
     }
 
     private func walk(_ folder: URL) throws(FileListError) -> [URL] {
