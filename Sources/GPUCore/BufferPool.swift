@@ -51,6 +51,9 @@ public final class BufferPool: @unchecked Sendable {
         }
     }
 
+    /// Bytes held in free lists (allocated, not in use).
+    public var freeBytes: Int { free.withLock { $0.values.joined().reduce(0) { $0 + $1.allocation.size } } }
+
     /// Number of buffers waiting in free lists.
     public var freeCount: Int { free.withLock { $0.values.reduce(0) { $0 + $1.count } } }
 

@@ -42,9 +42,10 @@ import Testing
 }
 
 enum ConformanceData {
-    // Measured (debug build, lavapipe, 2 shared cores): see the timings this test prints.
-    static let ciModels = ["bvlc_alexnet", "inception_v1", "shufflenet", "squeezenet"]
-    static let slowModels = ["densenet121", "inception_v2", "resnet50", "vgg19", "zfnet512"]
+    // Measured alone (debug build, lavapipe, 2 shared cores): inception_v1 6-10 s, shufflenet and
+    // squeezenet 1-3 s; AlexNet 21-30 s (its fc6 Gemm runs on the CPU), the rest 16-180 s.
+    static let ciModels = ["inception_v1", "shufflenet", "squeezenet"]
+    static let slowModels = ["bvlc_alexnet", "densenet121", "inception_v2", "resnet50", "vgg19", "zfnet512"]
 
     static var runAll: Bool { ProcessInfo.processInfo.environment["SLUICE_CONFORMANCE_ALL"] == "1" }
 
@@ -96,7 +97,7 @@ enum ConformanceData {
         // The only acceptable fallback is a tensor beyond the device's storage-buffer range (the
         // fc6 weights of AlexNet, ZFNet and VGG-19 exceed lavapipe's 128 MiB); anything else is a
         // missing GPU path.
-        let unexpected = fallbacks.filter { !$0.placement.contains("storage-buffer range") }
+        let unexpected = fallbacks.filter { !$0.placement.contains("maxStorageBufferRange") }
         #expect(unexpected.isEmpty, "\(name): nodes on the CPU: \(unexpected.map { "\($0.node) [\($0.opType)] \($0.placement)" })")
         #expect(OperatorHarness.context.validation?.drain() ?? [] == [])
         let error = maxAbsoluteError(actual, expected)

@@ -78,3 +78,31 @@ import Testing
         #expect(issues.first?.formatted(file: "bad.json").contains("model input \"images\" has shape [batch, 3, 16, 16] but pre produces [batch, 3, 16, 32]") == true)
     }
 }
+
+@Suite struct ConcurrentPipelineTests {
+    /// Two pipelines and two sessions at once in one process on one device give the same records
+    /// as one alone.
+    @Test func twoPipelinesAtOnceMatchOneAlone() async throws {
+        let context = try GPUContext(selection: DeviceSelection(enableValidation: true))
+        func run(_ tag: String) async throws -> [String] {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-concurrent-\(tag)-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let file = folder.appendingPathComponent("p.json")
+            try ClassificationPipelineTests.pipelineJSON(output: folder.appendingPathComponent("out.jsonl").path, batchSize: 3)
+                .write(to: file, atomically: true, encoding: .utf8)
+            let records = Locked<[String]>([])
+            _ = try await PipelineEngine(pipeline: try StageRegistry.standard().loadPipeline(at: file),
+                                         options: RunOptions(gpu: GPUProvider(context: context))).run { record in
+                records.withLock { $0.append(JSONWriter.compact(.object(record.json))) }
+            }
+            return records.current.map { $0.replacingOccurrences(of: folder.path, with: "") }.sorted()
+        }
+        let alone = try await run("alone")
+        async let first = run("first")
+        async let second = run("second")
+        let (a, b) = try await (first, second)
+        #expect(a == alone)
+        #expect(b == alone)
+        #expect(context.validation?.drain() ?? [] == [])
+    }
+}

@@ -85,9 +85,6 @@ public struct GemmOperator: Operator {
     public func gpuUnsupportedReason(_ inputs: [PlanInput?], outputs: [TensorSpec], device: DeviceCapabilities) -> String? {
         guard let (a, b, c) = try? operands(inputs), a.spec.dataType == .float32 else { return "GPU kernel takes float32 operands" }
         guard let problem = try? problem(a.spec.dims, b.spec.dims, cDims: c?.spec.dims) else { return "invalid shapes" }
-        // Operands are bound whole: one above maxStorageBufferRange (128 MiB on lavapipe; AlexNet's
-        // fc6 weight is 144 MiB) would be an invalid binding, so such a product runs on the CPU.
-        if let reason = KernelLimits.reason(inputs.compactMap { $0?.spec } + outputs, device: device) { return reason }
         return problem.gpuUnsupportedReason(sizes: [a.spec.elementCount, b.spec.elementCount, outputs[0].elementCount], device: device)
     }
 

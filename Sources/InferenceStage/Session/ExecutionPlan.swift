@@ -146,6 +146,9 @@ final class ExecutionPlan: @unchecked Sendable {
             reason = "input \(missing) ('\(node.inputs[missing])') is known only at run time"
         } else if zeroSized || planInputs.contains(where: { $0?.spec.isZeroSized == true }) {
             reason = "zero-sized tensors"
+        } else if let device, let big = (planInputs.compactMap { $0?.spec } + specs).first(where: { UInt64($0.byteCount) > device.maxStorageBufferRange }) {
+            // A shader cannot bind more than maxStorageBufferRange bytes of one buffer.
+            reason = "a \(big) tensor (\(big.byteCount) bytes) exceeds the device's maxStorageBufferRange (\(device.maxStorageBufferRange) bytes)"
         } else if let device {
             reason = op.gpuUnsupportedReason(planInputs, outputs: specs, device: device)
             if reason == nil { placement = .gpu }
