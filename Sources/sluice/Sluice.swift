@@ -14,5 +14,5 @@ struct Sluice: AsyncParsableCommand {
               SLUICE_VALIDATION=1    enable the Khronos validation layer
               SLUICE_CACHE_DIR=DIR   shader cache (default $XDG_CACHE_HOME/sluice or ~/.cache/sluice)
             """,
-        subcommands: [RunPipelineCommand.self, ValidateCommand.self, SchemaCommand.self, DevicesCommand.self, SelfTestCommand.self, RunModelCommand.self, InspectCommand.self, OperatorsCommand.self])
+        subcommands: [RunPipelineCommand.self, GenerateCommand.self, ValidateCommand.self, SchemaCommand.self, DevicesCommand.self, SelfTestCommand.self, RunModelCommand.self, InspectCommand.self, OperatorsCommand.self])
 }

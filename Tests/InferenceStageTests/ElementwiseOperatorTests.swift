@@ -80,3 +80,34 @@ import Testing
         #expect(throws: OperatorError.self) { try OperatorHarness.check("Sum", inputs: [a, a, a], opset: 9) }
     }
 }
+
+@Suite struct IntegerBinaryOperatorTests {
+    static let comparisons = ["Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual"]
+    static let arithmetic = ["Add", "Sub", "Mul", "Max", "Min"]
+
+    @Test(arguments: comparisons + arithmetic, [DataType.int64, .int32])
+    func integerInputsRunOnTheGPUExactly(opType: String, type: DataType) throws {
+        var random = TestRandom(seed: UInt64(opType.count))
+        // Values beyond 2^31 (int64) and near the int32 limits make wrong widths show.
+        let big: ClosedRange<Int64> = type == .int64 ? -5_000_000_000...5_000_000_000 : -2_000_000_000...2_000_000_000
+        let a = try TensorData(int64s: random.int64s([3, 1, 5], big).int64s(), dims: [3, 1, 5], as: type)
+        var bValues = random.int64s([4, 5], big).int64s()
+        bValues[0] = a.int64s()[0]  // one equal pair
+        let b = try TensorData(int64s: bValues, dims: [4, 5], as: type)
+        let outcome = try OperatorHarness.check(opType, inputs: [a, b])
+        #expect(outcome.gpu != nil)
+    }
+
+    @Test(arguments: ["And", "Or", "Xor", "Equal"])
+    func boolLogicRunsOnTheGPU(opType: String) throws {
+        let a = try TensorData(int64s: [0, 1, 1, 0, 1, 0], dims: [2, 3], as: .bool)
+        let b = try TensorData(int64s: [1, 1, 0], dims: [3], as: .bool)
+        let outcome = try OperatorHarness.check(opType, inputs: [a, b])
+        #expect(outcome.gpu != nil)
+    }
+
+    @Test func integerDivisionStaysOnTheCPU() throws {
+        let a = try TensorData([Int64(7)], dims: [1])
+        #expect(try OperatorHarness.check("Div", inputs: [a, a], requireGPU: false).gpuReason == "Div on int64 runs on the CPU")
+    }
+}

@@ -31,16 +31,16 @@ public struct BinaryOperator: Operator {
         // pow with a negative base is defined for integral exponents (ONNX follows numpy).
         Kind(opType: "Pow", glsl: "(b == floor(b) ? (mod(b, 2.0) == 0.0 ? pow(abs(a), b) : sign(a) * pow(abs(a), b)) : pow(a, b))",
              result: .sameAsInput, float: { Foundation.pow($0, $1) }, integer: nil),
-        Kind(opType: "Max", glsl: "max(a, b)", result: .sameAsInput, float: { max($0, $1) }, integer: { max($0, $1) }),
-        Kind(opType: "Min", glsl: "min(a, b)", result: .sameAsInput, float: { min($0, $1) }, integer: { min($0, $1) }),
+        Kind(opType: "Max", glsl: "(a > b ? a : b)", result: .sameAsInput, float: { max($0, $1) }, integer: { max($0, $1) }),
+        Kind(opType: "Min", glsl: "(a < b ? a : b)", result: .sameAsInput, float: { min($0, $1) }, integer: { min($0, $1) }),
         Kind(opType: "Equal", glsl: "a == b", result: .bool, float: { bool($0 == $1) }, integer: { $0 == $1 ? 1 : 0 }),
         Kind(opType: "Less", glsl: "a < b", result: .bool, float: { bool($0 < $1) }, integer: { $0 < $1 ? 1 : 0 }),
         Kind(opType: "LessOrEqual", glsl: "a <= b", result: .bool, float: { bool($0 <= $1) }, integer: { $0 <= $1 ? 1 : 0 }),
         Kind(opType: "Greater", glsl: "a > b", result: .bool, float: { bool($0 > $1) }, integer: { $0 > $1 ? 1 : 0 }),
         Kind(opType: "GreaterOrEqual", glsl: "a >= b", result: .bool, float: { bool($0 >= $1) }, integer: { $0 >= $1 ? 1 : 0 }),
-        Kind(opType: "And", glsl: "a != 0.0 && b != 0.0", result: .bool, float: { bool($0 != 0 && $1 != 0) }, integer: { ($0 != 0 && $1 != 0) ? 1 : 0 }),
-        Kind(opType: "Or", glsl: "a != 0.0 || b != 0.0", result: .bool, float: { bool($0 != 0 || $1 != 0) }, integer: { ($0 != 0 || $1 != 0) ? 1 : 0 }),
-        Kind(opType: "Xor", glsl: "(a != 0.0) != (b != 0.0)", result: .bool, float: { bool(($0 != 0) != ($1 != 0)) }, integer: { (($0 != 0) != ($1 != 0)) ? 1 : 0 }),
+        Kind(opType: "And", glsl: "a != ZERO && b != ZERO", result: .bool, float: { bool($0 != 0 && $1 != 0) }, integer: { ($0 != 0 && $1 != 0) ? 1 : 0 }),
+        Kind(opType: "Or", glsl: "a != ZERO || b != ZERO", result: .bool, float: { bool($0 != 0 || $1 != 0) }, integer: { ($0 != 0 || $1 != 0) ? 1 : 0 }),
+        Kind(opType: "Xor", glsl: "(a != ZERO) != (b != ZERO)", result: .bool, float: { bool(($0 != 0) != ($1 != 0)) }, integer: { (($0 != 0) != ($1 != 0)) ? 1 : 0 }),
     ]
 
     public static var registrations: [OperatorRegistration] {
@@ -85,10 +85,29 @@ public struct BinaryOperator: Operator {
         return [try TensorData(int64s: values, dims: dims, as: kind.result == .bool ? .bool : a.dataType)]
     }
 
+    /// Integer and bool inputs run on the GPU for comparisons, logic, and exact integer
+    /// arithmetic (Add, Sub, Mul, Max, Min wrap like the CPU's &+ &- &*; Div and Pow stay on the CPU).
+    static let integerGPUOps: Set<String> = ["Add", "Sub", "Mul", "Max", "Min", "Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual", "And", "Or", "Xor"]
+
+    func inputDefine(_ type: DataType) -> String? {
+        switch type {
+        case .float32: return ""
+        case .int64: return "IN_INT64"
+        case .int32: return "IN_INT32"
+        case .bool, .uint8: return "IN_U8"
+        default: return nil
+        }
+    }
+
     public func gpuUnsupportedReason(_ inputs: [PlanInput?], outputs: [TensorSpec], device: DeviceCapabilities) -> String? {
-        guard inputs[0]?.spec.dataType == .float32 else { return "GPU kernel takes float32 inputs" }
+        guard let type = inputs[0]?.spec.dataType, inputDefine(type) != nil else {
+            return "GPU kernel takes float32, int32, int64, bool or uint8 inputs, not \(inputs[0]?.spec.dataType.description ?? "none")"
+        }
+        if type != .float32 && !Self.integerGPUOps.contains(kind.opType) { return "\(kind.opType) on \(type) runs on the CPU" }
+        if type == .int64 && !device.shaderInt64 { return "device lacks 64-bit integers in shaders" }
+        if type == .uint8 && kind.result != .bool && !["Max", "Min"].contains(kind.opType) { return "uint8 arithmetic wraps differently on the GPU" }
         if outputs[0].rank > 6 { return "rank \(outputs[0].rank) exceeds 6" }
-        if kind.result == .bool && !device.storageBuffer8Bit { return "device lacks 8-bit storage for bool outputs" }
+        if (kind.result == .bool || type.byteSize == 1) && !device.storageBuffer8Bit { return "device lacks 8-bit storage for bool/uint8 tensors" }
         return nil
     }
 
@@ -97,6 +116,7 @@ public struct BinaryOperator: Operator {
         let out = outputs[0]
         var defines = ["OP": kind.glsl]
         if kind.result == .bool { defines["OUT_BOOL"] = "" }
+        if let input = inputDefine(a.spec.dataType), !input.isEmpty { defines[input] = "" }
         let kernel = try encoder.kernel("binary.comp", defines, bindings: 3, pushBytes: 80)
         let dims = out.spec.dims.isEmpty ? [1] : out.spec.dims
         let aStrides = Shapes.broadcastStrides(a.spec.dims, to: out.spec.dims)

@@ -31,6 +31,8 @@ public enum OpShaders {
         "trilu.comp": PackageResources.trilu_comp,
         "pad.comp": PackageResources.pad_comp,
         "cumsum.comp": PackageResources.cumsum_comp,
+        "sample.comp": PackageResources.sample_comp,
+        "generation_feeds.comp": PackageResources.generation_feeds_comp,
     ]
 
     private static let cache = Locked<[String: ShaderSource]>([:])

@@ -150,6 +150,8 @@ final class PlanRunner {
         guard gpu[id] != nil else {
             throw InferenceError.node(node: plan.values[id].name, message: "value is neither on the CPU nor on the GPU")
         }
+        // A GPU feed read by a CPU step before any GPU step ran has no stream to download in yet.
+        _ = try currentEncoder()
         try flush(downloading: [id])
         guard let data = cpu[id] else { throw InferenceError.node(node: plan.values[id].name, message: "download failed") }
         return data
