@@ -42,8 +42,10 @@ import Testing
 }
 
 enum ConformanceData {
-    static let ciModels = ["squeezenet", "shufflenet"]
-    static let slowModels = ["bvlc_alexnet", "zfnet512", "densenet121", "inception_v1", "inception_v2", "resnet50", "vgg19"]
+    // Measured alone (debug build, lavapipe, 2 shared cores): inception_v1 6-10 s, shufflenet and
+    // squeezenet 1-3 s; AlexNet 21-30 s (its fc6 Gemm runs on the CPU), the rest 16-180 s.
+    static let ciModels = ["inception_v1", "shufflenet", "squeezenet"]
+    static let slowModels = ["bvlc_alexnet", "densenet121", "inception_v2", "resnet50", "vgg19", "zfnet512"]
 
     static var runAll: Bool { ProcessInfo.processInfo.environment["SLUICE_CONFORMANCE_ALL"] == "1" }
 
@@ -86,18 +88,21 @@ enum ConformanceData {
         let session = try InferenceSession(modelPath: modelDirectory.appendingPathComponent("model.onnx").path,
                                            options: SessionOptions(context: OperatorHarness.context))
         let placements = try session.placements(inputDims: [entry.input: entry.inputShape])
-        // A device limit (lavapipe binds at most 128 MiB per buffer; AlexNet's and ZFNet's FC weights
-        // are larger) is a legitimate fallback; any other CPU node is a missing GPU kernel.
-        let fallbacks = placements.filter { $0.placement.hasPrefix("cpu") && !$0.placement.contains("maxStorageBufferRange") }
+        let fallbacks = placements.filter { $0.placement.hasPrefix("cpu") }
         let outputs = try await session.run(feeds: [entry.input: Tensor(input)])
         let actual = try #require(outputs[entry.output], "\(name): no output \(entry.output)").cpuData()
         let elapsed = ContinuousClock.now - start
 
         OperatorHarness.expectClose(actual, expected, rtol: 1e-3, atol: 1e-4, what: "\(name) vs onnx's expected output")
-        #expect(fallbacks.isEmpty, "\(name): nodes on the CPU: \(fallbacks.map { "\($0.node) [\($0.opType)] \($0.placement)" })")
+        // The only acceptable fallback is a tensor beyond the device's storage-buffer range (the
+        // fc6 weights of AlexNet, ZFNet and VGG-19 exceed lavapipe's 128 MiB); anything else is a
+        // missing GPU path.
+        let unexpected = fallbacks.filter { !$0.placement.contains("maxStorageBufferRange") }
+        #expect(unexpected.isEmpty, "\(name): nodes on the CPU: \(unexpected.map { "\($0.node) [\($0.opType)] \($0.placement)" })")
         #expect(OperatorHarness.context.validation?.drain() ?? [] == [])
         let error = maxAbsoluteError(actual, expected)
-        print("conformance \(name): \(elapsed), max |error| \(error), CPU fallbacks \(fallbacks.count)")
+        print("conformance \(name): \(elapsed), max |error| \(error), CPU fallbacks \(fallbacks.count)"
+              + fallbacks.map { "\n  \($0.node): \($0.placement)" }.joined())
     }
 
     static func maxAbsoluteError(_ a: TensorData, _ b: TensorData) -> Double {

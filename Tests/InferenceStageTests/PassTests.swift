@@ -21,6 +21,19 @@ import Testing
         #expect(result.initializers.isEmpty)
     }
 
+    /// AlexNet in onnx's model tests names Dropout's mask though nothing reads it; the mask kept
+    /// the node on the CPU. Unread outputs become unnamed; read ones and graph outputs stay.
+    @Test func unreadOptionalOutputsAreDropped() throws {
+        let g = graph([
+            Node(name: "drop", opType: "Dropout", inputs: ["x"], outputs: ["d", "mask"]),
+            Node(name: "pool", opType: "MaxPool", inputs: ["d"], outputs: ["p", "indices"]),
+            Node(name: "kept", opType: "Dropout", inputs: ["p"], outputs: ["y", "readMask"]),
+            Node(name: "use", opType: "Add", inputs: ["y", "readMask"], outputs: ["z"]),
+        ], outputs: ["z", "indices"])
+        let result = DeadNodeElimination.run(g)
+        #expect(result.nodes.map(\.outputs) == [["d", ""], ["p", "indices"], ["y", "readMask"], ["z"]])
+    }
+
     @Test func constantSubgraphsFoldIntoInitializers() throws {
         let a = try TensorData([Float(1), -2], dims: [2])
         let b = try TensorData([Float(3), 4], dims: [2])

@@ -33,6 +33,13 @@ public final class InferenceSession: @unchecked Sendable {
 
     public init(model: OnnxModel, options: SessionOptions = SessionOptions()) throws {
         var model = model
+        // Before IR version 4 every initializer had to be listed as a graph input, so the listing
+        // does not make it an overridable default (onnxruntime treats them as constants too).
+        // Keeping them as inputs hid every weight of onnx's opset-9 model zoo from constant
+        // folding and Conv+BatchNormalization fusion.
+        if (1..<4).contains(model.irVersion) {
+            model.graph.inputs.removeAll { model.graph.initializers[$0.name] != nil }
+        }
         if options.graphOptimization {
             model.graph = try GraphOptimizer.optimize(model.graph, opsetImports: model.opsetImports)
         }
