@@ -73,7 +73,7 @@ struct RunPipelineCommand: AsyncParsableCommand {
 
 /// Ctrl-C cancels the run (once); a second Ctrl-C exits at once.
 final class InterruptHandler: @unchecked Sendable {
-    private let source: DispatchSourceSignal
+    private let source: any DispatchSourceSignal
 
     init(onInterrupt: @escaping @Sendable () -> Void) {
         signal(SIGINT, SIG_IGN)
