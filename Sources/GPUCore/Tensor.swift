@@ -44,26 +44,25 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
     /// called by `dispose()`. A zero-sized shape gives a CPU tensor (the buffer is not referenced).
     public static func fromGpuBuffer(_ buffer: GPUBuffer, dataType: DataType, dims: [Int],
                                      download: Downloader? = nil, dispose: Disposer? = nil) throws(GPUError) -> Tensor {
-        guard let bytes = ShapeMath.byteCount(dims, dataType) else {
-            throw .tensorOwnership("fromGpuBuffer: invalid dims \(dims) (negative or overflowing)")
-        }
-        if bytes == 0 { return Tensor(emptyOf: dataType, dims: dims) }
-        guard bytes <= buffer.size else {
-            throw .bufferTooSmall(what: "fromGpuBuffer(\(dataType) \(dims))", needed: bytes, size: buffer.size)
-        }
-        return Tensor(buffer: buffer, dataType: dataType, dims: dims, owned: false, download: download, dispose: dispose)
+        try wrapping(buffer, dataType: dataType, dims: dims, owned: false, download: download, dispose: dispose,
+                     what: "fromGpuBuffer(\(dataType) \(dims))")
     }
 
     /// A tensor that owns `buffer` (session outputs). Zero-sized shapes give CPU tensors.
     public static func owning(_ buffer: GPUBuffer, dataType: DataType, dims: [Int]) throws(GPUError) -> Tensor {
+        try wrapping(buffer, dataType: dataType, dims: dims, owned: true, download: nil, dispose: nil,
+                     what: "tensor \(dataType) \(dims)")
+    }
+
+    /// Checks dims against the buffer; zero-sized shapes become CPU tensors without the buffer.
+    private static func wrapping(_ buffer: GPUBuffer, dataType: DataType, dims: [Int], owned: Bool,
+                                 download: Downloader?, dispose: Disposer?, what: String) throws(GPUError) -> Tensor {
         guard let bytes = ShapeMath.byteCount(dims, dataType) else {
-            throw .tensorOwnership("invalid dims \(dims) (negative or overflowing)")
+            throw .tensorOwnership("\(what): invalid dims \(dims) (negative or overflowing)")
         }
         if bytes == 0 { return Tensor(emptyOf: dataType, dims: dims) }
-        guard bytes <= buffer.size else {
-            throw .bufferTooSmall(what: "tensor \(dataType) \(dims)", needed: bytes, size: buffer.size)
-        }
-        return Tensor(buffer: buffer, dataType: dataType, dims: dims, owned: true, download: nil, dispose: nil)
+        guard bytes <= buffer.size else { throw .bufferTooSmall(what: what, needed: bytes, size: buffer.size) }
+        return Tensor(buffer: buffer, dataType: dataType, dims: dims, owned: owned, download: download, dispose: dispose)
     }
 
     public var elementCount: Int { ShapeMath.elementCount(dims) ?? 0 }
