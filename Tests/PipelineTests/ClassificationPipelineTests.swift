@@ -106,3 +106,34 @@ import Testing
         #expect(context.validation?.drain() ?? [] == [])
     }
 }
+
+@Suite struct DeviceMemoryFaultTests {
+    /// An out-of-device-memory failure in the middle of a run costs only the batch it hit: those
+    /// items become error records naming the requested bytes, the rest finish, and nothing leaks.
+    @Test func outOfDeviceMemoryMidRunSkipsOnlyItsBatch() async throws {
+        let faults = FaultInjector()
+        let context = try GPUContext(selection: DeviceSelection(enableValidation: true), faults: faults)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-oom-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("p.json")
+        try ClassificationPipelineTests.pipelineJSON(output: folder.appendingPathComponent("out.jsonl").path, batchSize: 2)
+            .write(to: file, atomically: true, encoding: .utf8)
+        let baseline = context.stats.snapshot.liveBytes
+        faults.arm(.allocation, after: 6)
+        let records = Locked<[Record]>([])
+        let summary = try await PipelineEngine(pipeline: try StageRegistry.standard().loadPipeline(at: file),
+                                               options: RunOptions(gpu: GPUProvider(context: context))).run { record in
+            records.withLock { $0.append(record) }
+        }
+        #expect(summary.isConsistent && summary.listed == 6)
+        let messages = records.current.compactMap { record -> String? in
+            if case .error(_, let message) = record.outcome { return message } else { return nil }
+        }
+        // The truncated file's error, plus at least one batch lost to the injected failure.
+        #expect(messages.contains { $0.contains("out of device memory: requested") })
+        #expect(summary.results >= 1 && summary.results <= 4)
+        context.bufferPool.drain()
+        #expect(context.stats.snapshot.liveBytes == baseline, "live bytes \(context.stats.snapshot.liveBytes) vs \(baseline)")
+        #expect(context.validation?.drain() ?? [] == [])
+    }
+}
