@@ -60,6 +60,9 @@ public struct ConcatOperator: Operator {
         return all.unsupportedReason(outputs[0].dataType, device: device)
     }
 
+    /// An empty part (a KV cache's past before the first token) copies nothing.
+    public var acceptsZeroSizedInputs: Bool { true }
+
     public func encodeGPU(_ encoder: KernelEncoder, inputs: [GPUValue?], outputs: [GPUValue], constants: [TensorData?]) throws {
         let parts = inputs.compactMap { $0 }
         for (part, box) in zip(parts, try boxes(parts.map(\.spec.dims), output: outputs[0].spec.dims)) {

@@ -62,6 +62,10 @@ public protocol Operator: Sendable {
     /// no kernel runs and no memory is copied.
     var aliasedInput: Int? { get }
 
+    /// The GPU kernel handles zero-sized inputs (Concat skips them); otherwise a node with one runs
+    /// on the CPU, which every reference handles.
+    var acceptsZeroSizedInputs: Bool { get }
+
     /// Outputs that follow from the inputs' specs alone (Shape, Size), so the planner can fold the
     /// node even when its input's values are only known at run time. nil: not such an operator.
     func valuesFromSpecs(_ inputs: [PlanInput?]) throws -> [TensorData]?
@@ -79,6 +83,8 @@ extension Operator {
     public var aliasedInput: Int? { nil }
 
     public func valuesFromSpecs(_ inputs: [PlanInput?]) throws -> [TensorData]? { nil }
+
+    public var acceptsZeroSizedInputs: Bool { false }
 
     public func gpuUnsupportedReason(_ inputs: [PlanInput?], outputs: [TensorSpec], device: DeviceCapabilities) -> String? {
         "no GPU kernel"

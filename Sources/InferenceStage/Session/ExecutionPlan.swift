@@ -144,7 +144,7 @@ final class ExecutionPlan: @unchecked Sendable {
             reason = nil
         } else if let missing = op.planTimeInputs.first(where: { $0 < planInputs.count && planInputs[$0] != nil && planInputs[$0]?.constant == nil }) {
             reason = "input \(missing) ('\(node.inputs[missing])') is known only at run time"
-        } else if zeroSized || planInputs.contains(where: { $0?.spec.isZeroSized == true }) {
+        } else if zeroSized || (!op.acceptsZeroSizedInputs && planInputs.contains(where: { $0?.spec.isZeroSized == true })) {
             reason = "zero-sized tensors"
         } else if let device, let big = (planInputs.compactMap { $0?.spec } + specs).first(where: { UInt64($0.byteCount) > device.maxStorageBufferRange }) {
             // A shader cannot bind more than maxStorageBufferRange bytes of one buffer.
