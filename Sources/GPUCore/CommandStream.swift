@@ -278,10 +278,16 @@ public struct Submission: Sendable {
     /// Suspends until the GPU finishes, without blocking a cooperative thread.
     public func completion() async throws {
         if isComplete { return }
-        let submission = self
+        // The worker must not hold the context after resuming the caller (see InferenceSession.run):
+        // it takes the submission out of a box, waits, and empties the box before resuming.
+        let box = Locked<Submission?>(self)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             DispatchQueue.global().async {
-                do { try submission.wait(); continuation.resume() } catch { continuation.resume(throwing: error) }
+                let outcome: Result<Void, any Error> = {
+                    guard let submission = box.withLock({ held -> Submission? in defer { held = nil }; return held }) else { return .success(()) }
+                    return Result { try submission.wait() }
+                }()
+                continuation.resume(with: outcome)
             }
         }
     }

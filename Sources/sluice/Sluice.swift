@@ -1,6 +1,6 @@
 import ArgumentParser
 
-@main
+
 struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",

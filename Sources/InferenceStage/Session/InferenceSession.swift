@@ -68,8 +68,15 @@ public final class InferenceSession: @unchecked Sendable {
     /// written in place; `outputNames` limits what is returned (default: every output).
     public func run(feeds: [String: Tensor], fetches: [String: Tensor] = [:], outputNames: [String]? = nil) async throws -> [String: Tensor] {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try self.runSynchronously(feeds: feeds, fetches: fetches, outputNames: outputNames) })
+            // The worker holds the session only weakly (the awaiting caller keeps it alive), so the
+            // last reference is never dropped on a background thread after the caller resumed —
+            // where a GPU context's teardown could race the process's exit.
+            DispatchQueue.global().async { [weak self] in
+                let outcome: Result<[String: Tensor], any Error> = {
+                    guard let self else { return .failure(CancellationError()) }
+                    return Result { try self.runSynchronously(feeds: feeds, fetches: fetches, outputNames: outputNames) }
+                }()
+                continuation.resume(with: outcome)
             }
         }
     }
