@@ -46,7 +46,7 @@ final class PlanRunner {
 
     /// Runs every step. Returns each output as CPU data or as a GPU value, per `locations`.
     func run(locations: [String: OutputLocation]) throws -> [String: RunOutput] {
-        for (index, step) in plan.steps.enumerated() {
+        for step in plan.steps {
             do {
                 switch step.placement {
                 case .gpu: try runGPU(step)
@@ -58,7 +58,6 @@ final class PlanRunner {
             } catch let error as GPUError {
                 throw error
             } catch {
-                _ = index
                 throw InferenceError.node(node: step.node.node.label, message: error.localizedDescription)
             }
         }

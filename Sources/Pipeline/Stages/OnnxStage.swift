@@ -92,7 +92,7 @@ public struct OnnxStage: Stage {
         var results: [StageResult] = []
         for start in stride(from: 0, to: slots.count, by: chunk) {
             let part = Array(slots[start..<min(start + chunk, slots.count)])
-            let (buffer, _) = try await TensorSlot.contiguous(part, context: context)
+            let buffer = try await TensorSlot.contiguous(part, context: context)
             let first = part[0].batch
             let feed = try Tensor.fromGpuBuffer(buffer, dataType: first.dataType, dims: [part.count] + first.itemDims)
             let outputs = try await session.run(feeds: [inputName: feed], outputNames: [outputName])

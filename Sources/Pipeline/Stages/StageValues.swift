@@ -42,13 +42,13 @@ public struct TensorSlot: Sendable {
 
     /// The batch buffer with `slots` in order as one tensor, or a gathered copy when the slots
     /// come from several batches or not in order.
-    static func contiguous(_ slots: [TensorSlot], context: GPUContext) async throws -> (GPUBuffer, GPUBatch?) {
+    static func contiguous(_ slots: [TensorSlot], context: GPUContext) async throws -> GPUBuffer {
         guard let first = slots.first else { throw StageValueError.emptyBatch }
         for slot in slots where slot.batch.itemDims != first.batch.itemDims || slot.batch.dataType != first.batch.dataType {
             throw StageValueError.mixedShapes(first.batch.itemDims, slot.batch.itemDims)
         }
         if slots.enumerated().allSatisfy({ $0.element.batch === first.batch && $0.element.slot == $0.offset }) {
-            return (first.batch.buffer, first.batch)
+            return first.batch.buffer
         }
         let bytes = first.batch.itemBytes
         let gathered = try context.makePooledBuffer(size: max(bytes * slots.count, 4), label: "gathered batch")
@@ -57,7 +57,7 @@ public struct TensorSlot: Sendable {
             try stream.copy(from: slot.batch.buffer, sourceOffset: slot.slot * bytes, to: gathered, destinationOffset: i * bytes, bytes: bytes)
         }
         try await stream.submit().completion()
-        return (gathered, nil)
+        return gathered
     }
 }
 

@@ -68,7 +68,7 @@ public struct TopKStage: Stage {
     public func process(_ batch: [StageInput]) async throws -> [StageResult] {
         let context = try gpu.context()
         let slots = try batch.map { try $0.value(as: TensorSlot.self) }
-        let (logits, _) = try await TensorSlot.contiguous(slots, context: context)
+        let logits = try await TensorSlot.contiguous(slots, context: context)
         guard let first = slots.first, first.batch.dataType == .float32 else {
             throw PipelineError.stageFailed(stage: Self.typeName, message: "top-k takes float32 logits")
         }
