@@ -92,8 +92,9 @@ public final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
     /// Takes an element if one is ready, without waiting.
     public func tryReceive() -> Element? {
         lock.lock()
-        let element = takeBuffered()
+        let (element, refilled) = takeBuffered()
         lock.unlock()
+        refilled?.resume()
         return element
     }
 
@@ -118,8 +119,10 @@ public final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Received, any Error>) in
                 lock.lock()
-                if let element = takeBuffered() {
+                let (buffered, refilled) = takeBuffered()
+                if let element = buffered {
                     lock.unlock()
+                    refilled?.resume()
                     continuation.resume(returning: .element(element))
                 } else if Task.isCancelled {
                     lock.unlock()
@@ -151,26 +154,28 @@ public final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
     }
 
     /// Pops the oldest element and lets the oldest blocked sender refill the freed slot.
-    /// Must be called with the lock held.
-    private func takeBuffered() -> Element? {
+    /// Must be called with the lock held. The returned sender continuation must be resumed after
+    /// unlocking: resuming takes the task's status lock, and a cancellation handler holding that
+    /// lock waits for ours (a lock-order inversion that deadlocked a test run).
+    private func takeBuffered() -> (Element?, CheckedContinuation<Void, any Error>?) {
         guard head < buffer.count else {
-            guard !senders.isEmpty else { return nil }
+            guard !senders.isEmpty else { return (nil, nil) }
             let sender = senders.removeFirst()
-            sender.continuation.resume()
-            return sender.element
+            return (sender.element, sender.continuation)
         }
         let element = buffer[head]
         head += 1
+        var refilled: CheckedContinuation<Void, any Error>?
         if !senders.isEmpty {
             let sender = senders.removeFirst()
             buffer.append(sender.element)
-            sender.continuation.resume()
+            refilled = sender.continuation
         }
         if head > 32 && head * 2 > buffer.count {
             buffer.removeFirst(head)
             head = 0
         }
-        return element
+        return (element, refilled)
     }
 
     private func removeReceiver(_ id: UInt64) -> Receiver? {
