@@ -6,8 +6,8 @@ then loads (so both sides run identical graphs):
 
   resnet50      torchvision-style ResNet-50 (random weights, seed 0), fp32 and fp16,
                 eager and CUDA graph, batch 1 / 32 / 128; exported to ONNX (opset 17)
-  efficientnet  pipelines/models/efficientnet-lite0.onnx is Sluice's; the peer times the same
-                architecture only if the efficientnet_lite_pytorch package is importable
+  efficientnet  timm's efficientnet_lite0 (random weights), the architecture of Sluice's bundled
+                pipelines/models/efficientnet-lite0.onnx; fp32/fp16, eager and CUDA graph, batch 1/32/128
   gpt2          GPT-2 small (random weights) greedy decode, 16-token prompt + 128 new tokens,
                 batch 1 / 8 / 32, HF generate (eager, fp16); exported with scripts/gpt2_onnx_export.py
 
@@ -100,6 +100,34 @@ def bench_resnet(results, export_dir):
             print(key, results[key], flush=True)
 
 
+def bench_efficientnet(results):
+    """EfficientNet-Lite0 from timm (random weights): the architecture of Sluice's bundled model."""
+    try:
+        import timm
+        model = timm.create_model("efficientnet_lite0", pretrained=False).eval().cuda()
+    except Exception as error:
+        results["efficientnet_lite0"] = f"skipped: {error}"
+        return
+    for dtype in (torch.float32, torch.float16):
+        m = model.to(dtype).to(memory_format=torch.channels_last)
+        for batch in (1, 32, 128):
+            x = torch.randn(batch, 3, 224, 224, device="cuda", dtype=dtype).to(memory_format=torch.channels_last)
+            with torch.inference_mode():
+                eager = timed(lambda: m(x))
+                graph = torch.cuda.CUDAGraph()
+                static = x.clone()
+                for _ in range(3):
+                    m(static)
+                torch.cuda.synchronize()
+                with torch.cuda.graph(graph):
+                    m(static)
+                cuda_graph = timed(lambda: graph.replay())
+            key = f"efficientnet_lite0_{'fp16' if dtype == torch.float16 else 'fp32'}_b{batch}"
+            results[key] = {"eager_ms": eager, "eager_img_s": batch / eager * 1000,
+                            "cuda_graph_ms": cuda_graph, "cuda_graph_img_s": batch / cuda_graph * 1000}
+            print(key, results[key], flush=True)
+
+
 def bench_gpt2(results, export_dir):
     try:
         from transformers import GPT2Config, GPT2LMHeadModel
@@ -132,13 +160,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", required=True)
     parser.add_argument("--export-dir")
-    parser.add_argument("--only", choices=["resnet50", "gpt2"], action="append")
+    parser.add_argument("--only", choices=["resnet50", "efficientnet", "gpt2"], action="append")
     args = parser.parse_args()
     if args.export_dir:
         os.makedirs(args.export_dir, exist_ok=True)
     results = {"device": torch.cuda.get_device_name(0), "torch": torch.__version__, "date": time.strftime("%Y-%m-%d")}
+    def save():
+        with open(args.out, "w") as f:
+            json.dump(results, f, indent=2)
     if not args.only or "resnet50" in args.only:
         bench_resnet(results, args.export_dir)
+        save()
+    if not args.only or "efficientnet" in args.only:
+        bench_efficientnet(results)
+        save()
     if not args.only or "gpt2" in args.only:
         bench_gpt2(results, args.export_dir)
     with open(args.out, "w") as f:

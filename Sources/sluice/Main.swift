@@ -7,6 +7,7 @@ import Foundation
 @main
 enum Main {
     static func main() async {
+        _ = ProcessLaunch.instant  // the clock starts here, before any GPU or model work
         let code: Int32
         do {
             var command = try Sluice.parseAsRoot()
@@ -31,4 +32,9 @@ enum Main {
         fflush(nil)  // every open output stream
         _exit(code)
     }
+}
+
+/// When this process started its work: `sluice run` reports the first result's latency from it.
+enum ProcessLaunch {
+    static let instant = ContinuousClock.now
 }

@@ -66,8 +66,18 @@ struct RunPipelineCommand: AsyncParsableCommand {
         let interrupt = InterruptHandler { task.cancel() }
         defer { interrupt.cancel() }
         let summary = try await task.value
-        if !quiet { FileHandle.standardError.write(Data("\(summary.description)\n".utf8)) }
+        if !quiet {
+            var line = summary.description
+            if let first = summary.firstRecordAt {
+                line += String(format: "; first record %.3fs after launch", Self.seconds(first - ProcessLaunch.instant))
+            }
+            FileHandle.standardError.write(Data("\(line)\n".utf8))
+        }
         if summary.cancelled { throw ExitCode(130) }
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }
 

@@ -30,7 +30,9 @@ final class RunCounters: @unchecked Sendable {
     }
 
     func recorded(isError: Bool) {
+        let now = ContinuousClock.now
         lock.withLock {
+            if summary.firstRecordAt == nil { summary.firstRecordAt = now }
             if isError { summary.errors += 1 } else { summary.results += 1 }
         }
     }

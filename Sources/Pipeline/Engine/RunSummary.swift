@@ -13,6 +13,9 @@ public struct RunSummary: Sendable, Equatable, CustomStringConvertible {
     /// The most items that were admitted but not yet recorded at any moment.
     public var maxInFlight = 0
     public var elapsed: Duration = .zero
+    /// When the first record (result or error) was written: with the process's launch time this
+    /// gives the cold-start latency users feel (`sluice run` prints it).
+    public var firstRecordAt: ContinuousClock.Instant?
 
     public init() {}
 
